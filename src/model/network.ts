@@ -1,0 +1,106 @@
+// The float network: its architecture, where each layer lives in the one parameter array, and
+// the element-wise activations. Shared by the trainer, the float forward pass and the quantizer;
+// it knows nothing about files, training or integers.
+
+/** Hidden-layer activations. The output layer is always linear (logits; softmax is applied by
+ *  the loss in training and by whoever wants probabilities afterwards). */
+export const HIDDEN_ACTIVATIONS = ["sigmoid", "relu", "tanh"] as const;
+export type Activation = (typeof HIDDEN_ACTIVATIONS)[number];
+
+export interface Architecture {
+  /** Neurons per layer, input first: [784, 16, 16, 10] is the classic digit network. */
+  layers: number[];
+  hiddenActivation: Activation;
+}
+
+/** One dense layer as views into the shared parameter array. */
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  /** [inputs][outputs], input-major: row i holds the weights from input i to every output, so a
+   *  sparse input (most MNIST pixels are 0) touches only the rows of its non-zero inputs. */
+  weights: Float32Array;
+  /** [outputs] */
+  bias: Float32Array;
+  /** Where weights start in the parameter array; bias follows them directly. */
+  offset: number;
+}
+
+/** A network with all trainable parameters in one Float32Array (weights then bias, layer by
+ *  layer) and per-layer views onto it. */
+export interface Network {
+  architecture: Architecture;
+  parameters: Float32Array;
+  dense: DenseLayer[];
+}
+
+export function parameterCount(layers: readonly number[]): number {
+  let total = 0;
+  for (let l = 1; l < layers.length; l++) total += layers[l - 1] * layers[l] + layers[l];
+  return total;
+}
+
+/** Lays out views over `parameters` (allocated when not given). */
+export function createNetwork(architecture: Architecture, parameters?: Float32Array): Network {
+  const { layers } = architecture;
+  const total = parameterCount(layers);
+  const storage = parameters ?? new Float32Array(total);
+  if (storage.length !== total) {
+    throw new RangeError(`network ${layers.join("-")} has ${total} parameters, got ${storage.length}`);
+  }
+  const dense: DenseLayer[] = [];
+  let offset = 0;
+  for (let l = 1; l < layers.length; l++) {
+    const inputs = layers[l - 1];
+    const outputs = layers[l];
+    dense.push({
+      inputs,
+      outputs,
+      offset,
+      weights: storage.subarray(offset, offset + inputs * outputs),
+      bias: storage.subarray(offset + inputs * outputs, offset + inputs * outputs + outputs),
+    });
+    offset += inputs * outputs + outputs;
+  }
+  return { architecture: { layers: [...layers], hiddenActivation: architecture.hiddenActivation }, parameters: storage, dense };
+}
+
+/** Applies the activation in place to values[0..length). */
+export function activate(activation: Activation, values: Float32Array, length: number): void {
+  switch (activation) {
+    case "sigmoid":
+      for (let i = 0; i < length; i++) values[i] = 1 / (1 + Math.exp(-values[i]));
+      return;
+    case "relu":
+      for (let i = 0; i < length; i++) if (values[i] < 0) values[i] = 0;
+      return;
+    case "tanh":
+      for (let i = 0; i < length; i++) values[i] = Math.tanh(values[i]);
+      return;
+  }
+}
+
+/** The activation as a plain scalar function, for lookup tables and tests. */
+export function activationFunction(activation: Activation): (x: number) => number {
+  switch (activation) {
+    case "sigmoid": return (x) => 1 / (1 + Math.exp(-x));
+    case "relu": return (x) => (x > 0 ? x : 0);
+    case "tanh": return Math.tanh;
+  }
+}
+
+/** Multiplies gradient[i] by the activation's derivative, expressed through the activation's
+ *  output y (all three have derivatives that are cheap functions of y). */
+export function multiplyByDerivative(activation: Activation, gradient: Float32Array, activated: Float32Array, length: number): void {
+  switch (activation) {
+    case "sigmoid":
+      for (let i = 0; i < length; i++) gradient[i] *= activated[i] * (1 - activated[i]);
+      return;
+    case "relu":
+      for (let i = 0; i < length; i++) if (activated[i] <= 0) gradient[i] = 0;
+      return;
+    case "tanh":
+      for (let i = 0; i < length; i++) gradient[i] *= 1 - activated[i] * activated[i];
+      return;
+  }
+}

@@ -1,0 +1,155 @@
+// One mini-batch through the network and back: forward with the activations kept, softmax +
+// cross-entropy at the output, and the gradient of the mean loss for every parameter, written
+// into one Float32Array laid out like the parameters. Allocates nothing per call.
+
+import { activate, multiplyByDerivative, type Network } from "../model/network.ts";
+import { denseAffine, denseBackward, sparseAffine, sparseOuterAccumulate } from "./kernels.ts";
+
+/**
+ * A mini-batch of inputs in sparse form: sample b's non-zero inputs are
+ * index[start[b] .. start[b+1]) with values value[...]. MNIST images are ~80% blank, so the
+ * first layer's work (forward and gradient) shrinks by that much.
+ */
+export interface SparseBatch {
+  size: number;
+  /** [capacity + 1] */
+  start: Int32Array;
+  /** [capacity × inputs] input indices, ascending within a sample. */
+  index: Int32Array;
+  /** [capacity × inputs] input values (pixel / 255). */
+  value: Float32Array;
+  /** [capacity] true classes, used for the accuracy count. */
+  labels: Uint8Array;
+  /** [capacity × classes] target distribution per sample (one-hot, smoothed or a teacher's). */
+  targets: Float32Array;
+}
+
+export function createSparseBatch(capacity: number, inputs: number, classes: number): SparseBatch {
+  return {
+    size: 0,
+    start: new Int32Array(capacity + 1),
+    index: new Int32Array(capacity * inputs),
+    value: new Float32Array(capacity * inputs),
+    labels: new Uint8Array(capacity),
+    targets: new Float32Array(capacity * classes),
+  };
+}
+
+/** Per-layer buffers for one batch: activations and the loss gradient w.r.t. pre-activations. */
+export interface BackpropWorkspace {
+  capacity: number;
+  /** activations[l]: [capacity][outputs of layer l]; the last layer holds softmax probabilities. */
+  activations: Float32Array[];
+  /** deltas[l]: [capacity][outputs of layer l], ∂loss/∂(pre-activation). */
+  deltas: Float32Array[];
+}
+
+export function createWorkspace(network: Network, capacity: number): BackpropWorkspace {
+  return {
+    capacity,
+    activations: network.dense.map((layer) => new Float32Array(capacity * layer.outputs)),
+    deltas: network.dense.map((layer) => new Float32Array(capacity * layer.outputs)),
+  };
+}
+
+export interface BatchResult {
+  /** Sum over the batch of the cross-entropy against the targets (nats). */
+  lossSum: number;
+  /** Samples whose arg-max equals their label. */
+  correct: number;
+}
+
+/** Forward only, filling workspace.activations; returns loss and accuracy counts. */
+export function forwardSparseBatch(network: Network, batch: SparseBatch, workspace: BackpropWorkspace): BatchResult {
+  const { dense } = network;
+  const size = batch.size;
+  const hidden = network.architecture.hiddenActivation;
+
+  // First layer: sparse inputs.
+  const first = dense[0];
+  const a0 = workspace.activations[0];
+  for (let b = 0; b < size; b++) {
+    sparseAffine(a0, b * first.outputs, first.bias, first.weights, first.outputs, batch.index, batch.value, batch.start[b], batch.start[b + 1]);
+  }
+
+  for (let l = 1; l < dense.length; l++) {
+    const input = workspace.activations[l - 1];
+    activate(hidden, input, size * dense[l - 1].outputs);
+    const { inputs, outputs, weights, bias } = dense[l];
+    const output = workspace.activations[l];
+    for (let b = 0; b < size; b++) denseAffine(output, b * outputs, bias, weights, inputs, outputs, input, b * inputs);
+  }
+
+  // Output: softmax in place, cross-entropy against the targets.
+  const last = dense.length - 1;
+  const classes = dense[last].outputs;
+  const probabilities = workspace.activations[last];
+  let lossSum = 0;
+  let correct = 0;
+  for (let b = 0; b < size; b++) {
+    const row = b * classes;
+    let max = probabilities[row];
+    let best = 0;
+    for (let j = 1; j < classes; j++) {
+      if (probabilities[row + j] > max) { max = probabilities[row + j]; best = j; }
+    }
+    if (best === batch.labels[b]) correct++;
+    let sum = 0;
+    for (let j = 0; j < classes; j++) {
+      const e = Math.exp(probabilities[row + j] - max);
+      probabilities[row + j] = e;
+      sum += e;
+    }
+    const logSum = Math.log(sum);
+    for (let j = 0; j < classes; j++) {
+      const target = batch.targets[row + j];
+      if (target > 0) lossSum -= target * (Math.log(probabilities[row + j]) - logSum);
+      probabilities[row + j] /= sum;
+    }
+  }
+  return { lossSum, correct };
+}
+
+/**
+ * gradient ← ∂(mean loss over the batch)/∂parameters, same layout as network.parameters.
+ * Calls forwardSparseBatch first.
+ */
+export function computeGradients(network: Network, batch: SparseBatch, workspace: BackpropWorkspace, gradient: Float32Array): BatchResult {
+  const result = forwardSparseBatch(network, batch, workspace);
+  const { dense } = network;
+  const size = batch.size;
+  const hidden = network.architecture.hiddenActivation;
+  gradient.fill(0);
+
+  // Softmax + cross-entropy: ∂loss/∂logit = probability − target.
+  const last = dense.length - 1;
+  const classes = dense[last].outputs;
+  const outputDelta = workspace.deltas[last];
+  const probabilities = workspace.activations[last];
+  const inverseSize = 1 / size;
+  for (let k = 0; k < size * classes; k++) outputDelta[k] = (probabilities[k] - batch.targets[k]) * inverseSize;
+
+  for (let l = last; l >= 1; l--) {
+    const { inputs, outputs, weights, offset } = dense[l];
+    const delta = workspace.deltas[l];
+    const input = workspace.activations[l - 1];
+    const previousDelta = workspace.deltas[l - 1];
+    const biasOffset = offset + inputs * outputs;
+    for (let b = 0; b < size; b++) {
+      for (let j = 0; j < outputs; j++) gradient[biasOffset + j] += delta[b * outputs + j];
+      denseBackward(gradient, offset, weights, inputs, outputs, input, b * inputs, delta, b * outputs, previousDelta, b * inputs);
+    }
+    multiplyByDerivative(hidden, previousDelta, input, size * inputs);
+  }
+
+  // First layer: only the rows of non-zero inputs receive gradient.
+  const first = dense[0];
+  const out0 = first.outputs;
+  const delta0 = workspace.deltas[0];
+  const biasOffset0 = first.offset + first.inputs * out0;
+  for (let b = 0; b < size; b++) {
+    for (let j = 0; j < out0; j++) gradient[biasOffset0 + j] += delta0[b * out0 + j];
+    sparseOuterAccumulate(gradient, first.offset, out0, batch.index, batch.value, batch.start[b], batch.start[b + 1], delta0, b * out0);
+  }
+  return result;
+}

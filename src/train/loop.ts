@@ -1,0 +1,205 @@
+// The training loop: initialise, shuffle, step through mini-batches, score the held-out
+// validation images after every epoch and keep the best epoch's parameters. Reports progress
+// through callbacks and stops cleanly between batches when asked; it never touches the terminal.
+
+import type { ImageSet } from "../data/types.ts";
+import { createNetwork, parameterCount, type Activation, type Network } from "../model/network.ts";
+import { computeGradients, createSparseBatch, createWorkspace, forwardSparseBatch } from "./backprop.ts";
+import { createOptimizer, type OptimizerName } from "./optimizers.ts";
+import { createRandom, shuffle, type Random } from "./random.ts";
+import { fillBatch, toSparseImages, type SparseImages } from "./sparse-images.ts";
+
+export const SCHEDULES = ["constant", "cosine", "exponential"] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+
+export interface TrainOptions {
+  layers: number[];
+  hiddenActivation: Activation;
+  optimizer: OptimizerName;
+  learningRate: number;
+  /** SGD only. */
+  momentum: number;
+  batchSize: number;
+  epochs: number;
+  /** constant; cosine (per batch, from learningRate down to 0); exponential (× decayRate per epoch). */
+  schedule: Schedule;
+  decayRate: number;
+  /** L2 penalty on weights (not biases): adds l2·w to each weight's gradient. */
+  l2: number;
+  /** The last validationCount training images are held out to pick the best epoch. */
+  validationCount: number;
+  seed: number;
+  /** Data augmentation: random shift of each training image by up to this many pixels. */
+  maxShift: number;
+  labelSmoothing: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  learningRate: number;
+  /** Mean training cross-entropy and accuracy over the epoch (as trained, with augmentation). */
+  loss: number;
+  accuracy: number;
+  validationLoss: number;
+  validationAccuracy: number;
+  /** False when the run was interrupted during this epoch. */
+  complete: boolean;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  samplesDone: number;
+  samplesPerEpoch: number;
+  /** Running means over the epoch so far. */
+  loss: number;
+  accuracy: number;
+}
+
+export interface TrainHooks {
+  onBatch?(progress: BatchProgress): void;
+  onEpoch?(record: EpochRecord): void;
+  /** Polled between batches; true stops training and keeps the best parameters so far. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  /** The parameters of the best validation epoch (the last epoch without validation). */
+  network: Network;
+  history: EpochRecord[];
+  /** 1-based epoch whose parameters are kept. */
+  bestEpoch: number;
+  interrupted: boolean;
+}
+
+/** Glorot-uniform for sigmoid and tanh, He-normal for ReLU; biases start at zero. */
+export function initialiseNetwork(layers: number[], hiddenActivation: Activation, random: Random): Network {
+  const network = createNetwork({ layers, hiddenActivation });
+  for (const layer of network.dense) {
+    const { inputs, outputs, weights } = layer;
+    if (hiddenActivation === "relu") {
+      const deviation = Math.sqrt(2 / inputs);
+      for (let k = 0; k < weights.length; k++) weights[k] = random.normal() * deviation;
+    } else {
+      const limit = Math.sqrt(6 / (inputs + outputs));
+      for (let k = 0; k < weights.length; k++) weights[k] = (2 * random.next() - 1) * limit;
+    }
+  }
+  return network;
+}
+
+export function learningRateAt(options: TrainOptions, epoch: number, step: number, stepsPerEpoch: number): number {
+  switch (options.schedule) {
+    case "constant": return options.learningRate;
+    case "exponential": return options.learningRate * options.decayRate ** epoch;
+    case "cosine": {
+      const progress = (epoch * stepsPerEpoch + step) / (options.epochs * stepsPerEpoch);
+      return options.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
+  }
+}
+
+/** Mean cross-entropy and accuracy of the network over sparse images (no augmentation). */
+export function scoreSparse(network: Network, images: SparseImages): { loss: number; accuracy: number } {
+  if (images.count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
+  const classes = network.architecture.layers[network.architecture.layers.length - 1];
+  const capacity = 256;
+  const batch = createSparseBatch(capacity, network.architecture.layers[0], classes);
+  const workspace = createWorkspace(network, capacity);
+  const order = Int32Array.from({ length: images.count }, (_, n) => n);
+  let lossSum = 0;
+  let correct = 0;
+  for (let from = 0; from < images.count; from += capacity) {
+    const size = Math.min(capacity, images.count - from);
+    fillBatch(batch, images, order, from, size, classes, 0, 0, null);
+    const result = forwardSparseBatch(network, batch, workspace);
+    lossSum += result.lossSum;
+    correct += result.correct;
+  }
+  return { loss: lossSum / images.count, accuracy: correct / images.count };
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function train(trainingSet: ImageSet, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const { layers, batchSize, epochs } = options;
+  const classes = layers[layers.length - 1];
+  const inputs = trainingSet.rows * trainingSet.cols;
+  if (layers[0] !== inputs) throw new RangeError(`the first layer has ${layers[0]} inputs but the images have ${inputs} pixels`);
+
+  const trainingCount = trainingSet.count - options.validationCount;
+  const trainingImages = toSparseImages(trainingSet, 0, trainingCount);
+  const validationImages = toSparseImages(trainingSet, trainingCount, options.validationCount);
+
+  const random = createRandom(options.seed);
+  const network = initialiseNetwork(layers, options.hiddenActivation, random);
+  const best = new Float32Array(network.parameters);
+  const gradient = new Float32Array(parameterCount(layers));
+  const optimizer = createOptimizer(options.optimizer, gradient.length, options.momentum);
+  const batch = createSparseBatch(batchSize, inputs, classes);
+  const workspace = createWorkspace(network, batchSize);
+  const order = Int32Array.from({ length: trainingCount }, (_, n) => n);
+  const stepsPerEpoch = Math.ceil(trainingCount / batchSize);
+
+  const history: EpochRecord[] = [];
+  let bestEpoch = 0;
+  let bestAccuracy = -1;
+  let interrupted = false;
+  let lastYield = Date.now();
+
+  for (let epoch = 0; epoch < epochs && !interrupted; epoch++) {
+    shuffle(order, random);
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let learningRate = options.learningRate;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const from = step * batchSize;
+      const size = Math.min(batchSize, trainingCount - from);
+      fillBatch(batch, trainingImages, order, from, size, classes, options.maxShift, options.labelSmoothing, random);
+      const result = computeGradients(network, batch, workspace, gradient);
+      if (options.l2 > 0) {
+        for (const layer of network.dense) {
+          const end = layer.offset + layer.weights.length;
+          for (let k = layer.offset; k < end; k++) gradient[k] += options.l2 * network.parameters[k];
+        }
+      }
+      learningRate = learningRateAt(options, epoch, step, stepsPerEpoch);
+      optimizer.step(network.parameters, gradient, learningRate);
+      lossSum += result.lossSum;
+      correct += result.correct;
+      seen += size;
+
+      if (Date.now() - lastYield > 50) {
+        hooks.onBatch?.({ epoch: epoch + 1, epochs, samplesDone: seen, samplesPerEpoch: trainingCount, loss: lossSum / seen, accuracy: correct / seen });
+        await yieldToEventLoop();
+        lastYield = Date.now();
+        if (hooks.shouldStop?.()) { interrupted = true; break; }
+      }
+    }
+    hooks.onBatch?.({ epoch: epoch + 1, epochs, samplesDone: seen, samplesPerEpoch: trainingCount, loss: lossSum / seen, accuracy: correct / seen });
+
+    const validation = scoreSparse(network, validationImages);
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      learningRate,
+      loss: lossSum / seen,
+      accuracy: correct / seen,
+      validationLoss: validation.loss,
+      validationAccuracy: validation.accuracy,
+      complete: !interrupted,
+    };
+    history.push(record);
+    hooks.onEpoch?.(record);
+    // Without validation images the latest epoch is the one kept.
+    const score = options.validationCount > 0 ? validation.accuracy : epoch;
+    if (score > bestAccuracy) {
+      bestAccuracy = score;
+      bestEpoch = epoch + 1;
+      best.set(network.parameters);
+    }
+  }
+
+  network.parameters.set(best);
+  return { network, history, bestEpoch, interrupted };
+}
