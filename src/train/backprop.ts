@@ -95,16 +95,15 @@ export function forwardSparseBatch(network: Network, batch: SparseBatch, workspa
     }
     if (best === batch.labels[b]) correct++;
     let sum = 0;
-    for (let j = 0; j < classes; j++) {
-      const e = Math.exp(probabilities[row + j] - max);
-      probabilities[row + j] = e;
-      sum += e;
-    }
+    for (let j = 0; j < classes; j++) sum += Math.exp(probabilities[row + j] - max);
     const logSum = Math.log(sum);
     for (let j = 0; j < classes; j++) {
+      const logProbability = probabilities[row + j] - max - logSum;
       const target = batch.targets[row + j];
-      if (target > 0) lossSum -= target * (Math.log(probabilities[row + j]) - logSum);
-      probabilities[row + j] /= sum;
+      if (target > 0) lossSum -= target * logProbability;
+      // Probabilities under e^-46 (1e-20) are stored as 0: as float32 they would soon be
+      // subnormal, and subnormal arithmetic slows the whole backward pass several-fold.
+      probabilities[row + j] = logProbability < -46 ? 0 : Math.exp(logProbability);
     }
   }
   return { lossSum, correct };

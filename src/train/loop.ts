@@ -4,7 +4,7 @@
 
 import type { ImageSet } from "../data/types.ts";
 import { createNetwork, parameterCount, type Activation, type Network } from "../model/network.ts";
-import { computeGradients, createSparseBatch, createWorkspace, forwardSparseBatch } from "./backprop.ts";
+import { computeGradients, createSparseBatch, createWorkspace, forwardSparseBatch, type BackpropWorkspace, type SparseBatch } from "./backprop.ts";
 import { createOptimizer, type OptimizerName } from "./optimizers.ts";
 import { createRandom, shuffle, type Random } from "./random.ts";
 import { fillBatch, toSparseImages, type SparseImages } from "./sparse-images.ts";
@@ -32,6 +32,14 @@ export interface TrainOptions {
   /** Data augmentation: random shift of each training image by up to this many pixels. */
   maxShift: number;
   labelSmoothing: number;
+}
+
+/** Knowledge distillation: the targets become (1 − weight)·one-hot + weight·softmax(teacher / T),
+ *  with the teacher seeing the same (shifted) image as the student. */
+export interface Distillation {
+  teacher: Network;
+  temperature: number;
+  weight: number;
 }
 
 export interface EpochRecord {
@@ -119,9 +127,25 @@ export function scoreSparse(network: Network, images: SparseImages): { loss: num
   return { loss: lossSum / images.count, accuracy: correct / images.count };
 }
 
+/** batch.targets ← (1 − weight)·targets + weight·softmax(teacher logits / temperature). */
+function blendTeacherTargets({ teacher, temperature, weight }: Distillation, batch: SparseBatch, workspace: BackpropWorkspace, classes: number): void {
+  forwardSparseBatch(teacher, batch, workspace);
+  const probabilities = workspace.activations[workspace.activations.length - 1];
+  // softmax(z / T) is proportional to softmax(z)^(1/T).
+  const exponent = 1 / temperature;
+  for (let b = 0; b < batch.size; b++) {
+    const row = b * classes;
+    let sum = 0;
+    for (let j = 0; j < classes; j++) sum += Math.pow(probabilities[row + j], exponent);
+    for (let j = 0; j < classes; j++) {
+      batch.targets[row + j] = (1 - weight) * batch.targets[row + j] + (weight * Math.pow(probabilities[row + j], exponent)) / sum;
+    }
+  }
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function train(trainingSet: ImageSet, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+export async function train(trainingSet: ImageSet, options: TrainOptions, hooks: TrainHooks = {}, distillation?: Distillation): Promise<TrainResult> {
   const { layers, batchSize, epochs } = options;
   const classes = layers[layers.length - 1];
   const inputs = trainingSet.rows * trainingSet.cols;
@@ -138,6 +162,7 @@ export async function train(trainingSet: ImageSet, options: TrainOptions, hooks:
   const optimizer = createOptimizer(options.optimizer, gradient.length, options.momentum);
   const batch = createSparseBatch(batchSize, inputs, classes);
   const workspace = createWorkspace(network, batchSize);
+  const teacherWorkspace = distillation ? createWorkspace(distillation.teacher, batchSize) : null;
   const order = Int32Array.from({ length: trainingCount }, (_, n) => n);
   const stepsPerEpoch = Math.ceil(trainingCount / batchSize);
 
@@ -157,6 +182,7 @@ export async function train(trainingSet: ImageSet, options: TrainOptions, hooks:
       const from = step * batchSize;
       const size = Math.min(batchSize, trainingCount - from);
       fillBatch(batch, trainingImages, order, from, size, classes, options.maxShift, options.labelSmoothing, random);
+      if (distillation && teacherWorkspace) blendTeacherTargets(distillation, batch, teacherWorkspace, classes);
       const result = computeGradients(network, batch, workspace, gradient);
       if (options.l2 > 0) {
         for (const layer of network.dense) {

@@ -4,6 +4,10 @@
 export const OPTIMIZERS = ["sgd", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
+/** Below this magnitude optimiser state is set to zero, well above float32's subnormal range
+ *  (1.2e-38) and far below any value that moves a weight. */
+const FLUSH = 1e-30;
+
 export interface Optimizer {
   /** parameters ← parameters − update(gradient) at this learning rate. */
   step(parameters: Float32Array, gradient: Float32Array, learningRate: number): void;
@@ -15,7 +19,8 @@ export function createSgd(size: number, momentum: number): Optimizer {
   return {
     step(parameters, gradient, learningRate) {
       for (let i = 0; i < size; i++) {
-        const v = momentum * velocity[i] - learningRate * gradient[i];
+        let v = momentum * velocity[i] - learningRate * gradient[i];
+        if (v < FLUSH && v > -FLUSH) v = 0;
         velocity[i] = v;
         parameters[i] += v;
       }
@@ -27,15 +32,23 @@ export function createSgd(size: number, momentum: number): Optimizer {
 export function createAdam(size: number, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Optimizer {
   const firstMoment = new Float32Array(size);
   const secondMoment = new Float32Array(size);
-  let t = 0;
+  // β^t, kept as running products; flushed to 0 once negligible (β1^t would otherwise sink
+  // through the subnormal range after ~6,700 steps).
+  let beta1Power = 1;
+  let beta2Power = 1;
   return {
     step(parameters, gradient, learningRate) {
-      t++;
-      const correctedRate = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+      beta1Power = beta1Power * beta1 < FLUSH ? 0 : beta1Power * beta1;
+      beta2Power = beta2Power * beta2 < FLUSH ? 0 : beta2Power * beta2;
+      const correctedRate = (learningRate * Math.sqrt(1 - beta2Power)) / (1 - beta1Power);
       for (let i = 0; i < size; i++) {
         const g = gradient[i];
-        const m = beta1 * firstMoment[i] + (1 - beta1) * g;
-        const v = beta2 * secondMoment[i] + (1 - beta2) * g * g;
+        let m = beta1 * firstMoment[i] + (1 - beta1) * g;
+        let v = beta2 * secondMoment[i] + (1 - beta2) * g * g;
+        // Moments of inputs that are rarely inked decay towards zero; stored as float32 they
+        // would become subnormal, which slows the processor down several-fold. Flush them.
+        if (m < FLUSH && m > -FLUSH) m = 0;
+        if (v < FLUSH) v = 0;
         firstMoment[i] = m;
         secondMoment[i] = v;
         parameters[i] -= (correctedRate * m) / (Math.sqrt(v) + epsilon);
