@@ -1,0 +1,136 @@
+// Regenerates the golden int8 vectors in test/fixtures/golden/ (run: npx tsx scripts/make-golden.ts):
+// three small networks (relu, sigmoid, tanh) trained briefly on test/fixtures/mnist-small,
+// quantized, and the reference emulator's int8 logits for 20 fixed inputs. Every later target
+// (C runtime, Espruino) must reproduce these logits exactly. Not part of fixnet.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadDataset } from "../src/data/mnist.ts";
+import { calibrate, type CalibrationOptions } from "../src/quantize/calibrate.ts";
+import { emulateBatchFast } from "../src/quantize/emulator-fast.ts";
+import { emulateBatch } from "../src/quantize/emulator.ts";
+import { quantizeNetwork } from "../src/quantize/quantize.ts";
+import { writeQuantizedModel } from "../src/quantize/quantized-file.ts";
+import { createSaturationCounts } from "../src/quantize/quantized-model.ts";
+import { argmax } from "../src/model/forward.ts";
+import type { Activation } from "../src/model/network.ts";
+import { train } from "../src/train/loop.ts";
+import { createRandom } from "../src/train/random.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const DATA = "test/fixtures/mnist-small";
+const OUT = "test/fixtures/golden";
+const PIXELS = 784;
+
+interface GoldenModel {
+  name: string;
+  layers: number[];
+  hiddenActivation: Activation;
+  perTensor: boolean;
+  calibration: CalibrationOptions;
+}
+
+// Between them: ReLU clamps, both tables, zero points −128 and 0 on hidden inputs, per-channel
+// and per-tensor weights, minmax and percentile calibration (the latter saturates on purpose).
+const MODELS: GoldenModel[] = [
+  { name: "relu", layers: [784, 8, 8, 10], hiddenActivation: "relu", perTensor: false, calibration: { images: 100, method: "minmax", percentile: 100 } },
+  { name: "sigmoid", layers: [784, 8, 8, 10], hiddenActivation: "sigmoid", perTensor: false, calibration: { images: 100, method: "percentile", percentile: 99 } },
+  { name: "tanh", layers: [784, 10, 10], hiddenActivation: "tanh", perTensor: true, calibration: { images: 100, method: "minmax", percentile: 100 } },
+];
+const SEED = 20240611;
+
+const dataset = loadDataset(join(root, DATA));
+
+// The inputs: 14 test images, then 6 made to reach the edges of the integer ranges.
+const notes: string[] = [];
+const inputs: Uint8Array[] = [];
+for (let n = 0; n < 14; n++) {
+  inputs.push(dataset.test.images.slice(n * PIXELS, (n + 1) * PIXELS));
+  notes.push(`mnist-small test image ${n} (label ${dataset.test.labels[n]})`);
+}
+const random = createRandom(SEED);
+const synthetic: Array<[string, (i: number) => number]> = [
+  ["all pixels 0", () => 0],
+  ["all pixels 255", () => 255],
+  ["checkerboard of 0 and 255", (i) => ((i % 28) + Math.floor(i / 28)) % 2 === 0 ? 0 : 255],
+  ["uniform random bytes (seeded)", () => random.integer(256)],
+  ["uniform random bytes (seeded)", () => random.integer(256)],
+  ["one pixel of 255 in the centre", (i) => (i === 14 * 28 + 14 ? 255 : 0)],
+];
+for (const [note, pixel] of synthetic) {
+  inputs.push(Uint8Array.from({ length: PIXELS }, (_, i) => pixel(i)));
+  notes.push(note);
+}
+const images = new Uint8Array(inputs.length * PIXELS);
+inputs.forEach((input, n) => images.set(input, n * PIXELS));
+
+mkdirSync(join(root, OUT), { recursive: true });
+const cases = [];
+for (const spec of MODELS) {
+  const trained = await train(dataset.train, {
+    layers: spec.layers,
+    hiddenActivation: spec.hiddenActivation,
+    optimizer: "adam",
+    learningRate: 0.01,
+    momentum: 0,
+    batchSize: 10,
+    epochs: 30,
+    schedule: "cosine",
+    decayRate: 1,
+    l2: 0,
+    validationCount: 0,
+    seed: SEED,
+    maxShift: 0,
+    labelSmoothing: 0,
+  });
+  const calibration = calibrate(trained.network, dataset.train, spec.calibration, DATA);
+  const model = quantizeNetwork(trained.network, calibration, { perTensor: spec.perTensor }, spec.name);
+  const file = `${spec.name}.qmodel.json`;
+  writeQuantizedModel(join(root, OUT, file), model);
+
+  const saturation = createSaturationCounts(model);
+  const logits = emulateBatch(model, images, inputs.length, undefined, saturation);
+  const fast = emulateBatchFast(model, images, inputs.length);
+  if (fast.some((value, k) => value !== logits[k])) throw new Error(`${spec.name}: the fast emulator disagrees with the reference`);
+  const classes = spec.layers[spec.layers.length - 1];
+  const expectedLogits = inputs.map((_, n) => Array.from(logits.subarray(n * classes, (n + 1) * classes)));
+  cases.push({
+    name: spec.name,
+    model: file,
+    expectedLogits,
+    expectedClasses: expectedLogits.map((row) => argmax(row)),
+    saturation,
+  });
+  console.log(`${spec.name}: ${spec.layers.join("-")}, saturation ${JSON.stringify(saturation)}`);
+}
+
+const document = {
+  format: "fixnet-golden-vectors",
+  version: 1,
+  provenance:
+    `Generated by scripts/make-golden.ts on ${new Date().toISOString().slice(0, 10)}: each model trained ` +
+    `with src/train/loop.ts (adam, seed ${SEED}, 30 epochs) on the 100 training images of ${DATA}, calibrated on ` +
+    `them and quantized by src/quantize/quantize.ts; expected logits from the reference emulator src/quantize/emulator.ts.`,
+  inputSize: PIXELS,
+  inputNotes: notes,
+  inputs: inputs.map((input) => Array.from(input)),
+  cases,
+};
+
+/** JSON with arrays of numbers on one line each. */
+function format(value: unknown, indent: string): string {
+  if (Array.isArray(value)) {
+    if (value.every((item) => typeof item === "number")) return `[${value.join(", ")}]`;
+    const inner = indent + "  ";
+    return `[\n${value.map((item) => inner + format(item, inner)).join(",\n")}\n${indent}]`;
+  }
+  if (typeof value === "object" && value !== null) {
+    const inner = indent + "  ";
+    return `{\n${Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${format(item, inner)}`).join(",\n")}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
+writeFileSync(join(root, OUT, "vectors.json"), `${format(document, "")}\n`);
+console.log(`wrote ${OUT}/vectors.json and ${MODELS.length} models`);
