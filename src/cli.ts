@@ -9,6 +9,7 @@ import { registerEval } from "./commands/eval.ts";
 import { registerInfo } from "./commands/info.ts";
 import { terminalIo, type Io } from "./commands/io.ts";
 import { registerPipeline } from "./commands/pipeline.ts";
+import { registerQuantize } from "./commands/quantize.ts";
 import { registerTrain } from "./commands/train.ts";
 import { FIXNET_VERSION } from "./version.ts";
 
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   registerPipeline(program, io);
   registerTrain(program, io);
   registerEval(program, io);
+  registerQuantize(program, io);
   registerInfo(program, io);
   for (const command of program.commands) {
     command.configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) }).exitOverride().showHelpAfterError("(run with --help for usage)");

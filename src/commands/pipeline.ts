@@ -6,13 +6,15 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FixnetError } from "../errors.ts";
 import type { Io } from "./io.ts";
+import { DEFAULT_CALIBRATION } from "../quantize/calibrate.ts";
+import { runQuantize } from "./quantize.ts";
 import { addTrainingOptions, runTraining, type TrainCommandOptions } from "./train.ts";
 
 export function registerPipeline(program: Command, io: Io): void {
   addTrainingOptions(
     program
       .command("pipeline")
-      .description("train the default network, then evaluate it, writing everything to one folder (npm start)")
+      .description("train the default network, quantize it to int8 and verify it in the emulator, writing everything to one folder (npm start)")
       .option("-o, --out-dir <dir>", "folder for the model files and generated code", "out"),
   ).action(async (options: TrainCommandOptions & { outDir: string }) => {
     if (existsSync(options.outDir) && !statSync(options.outDir).isDirectory()) {
@@ -21,6 +23,13 @@ export function registerPipeline(program: Command, io: Io): void {
     mkdirSync(options.outDir, { recursive: true });
     const modelPath = join(options.outDir, "model.json");
     await runTraining({ ...options, out: modelPath }, io);
-    io.err(`done: ${modelPath}\n`);
+    const quantizedPath = runQuantize(modelPath, {
+      out: join(options.outDir, "model.int8.json"),
+      data: options.data,
+      calibration: DEFAULT_CALIBRATION.method,
+      percentile: DEFAULT_CALIBRATION.percentile,
+      quiet: options.quiet,
+    }, io);
+    if (!options.quiet) io.err(`done: ${modelPath}, ${quantizedPath}\n`);
   });
 }

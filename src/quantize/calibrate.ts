@@ -6,7 +6,7 @@ import type { ImageSet } from "../data/types.ts";
 import { PIXEL_SCALE } from "../model/forward.ts";
 import { activate, type Network } from "../model/network.ts";
 import { FixnetError } from "../errors.ts";
-import type { CalibrationMethod, CalibrationRecord, ValueRange } from "./quantized-model.ts";
+import type { CalibrationMethod, CalibrationRecord, ValueRange } from "../model/quantized-model.ts";
 
 export interface CalibrationOptions {
   /** How many images to run: the first ones of the set (all of them when the set is smaller). */

@@ -10,7 +10,7 @@ import {
   type QuantizationParameters,
   type QuantizedModel,
   type WeightGranularity,
-} from "./quantized-model.ts";
+} from "../model/quantized-model.ts";
 
 export interface NumberRange {
   min: number;

@@ -4,7 +4,7 @@
 // Not the specification, and it does no checking or saturation counting.
 
 import { multiplyByQuantizedMultiplierFast } from "./fixed-point-fast.ts";
-import type { QuantizedLayer, QuantizedModel } from "./quantized-model.ts";
+import type { QuantizedLayer, QuantizedModel } from "../model/quantized-model.ts";
 
 /** Buffers for one inference, sized for the widest layer; reuse across images. */
 export interface FastScratch {

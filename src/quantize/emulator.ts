@@ -13,7 +13,7 @@ import {
   type LayerSaturation,
   type QuantizedLayer,
   type QuantizedModel,
-} from "./quantized-model.ts";
+} from "../model/quantized-model.ts";
 
 /**
  * One dense layer as TFLite-Micro's reference int8 FULLY_CONNECTED runs it, followed by the

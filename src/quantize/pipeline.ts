@@ -6,7 +6,7 @@ import type { Dataset } from "../data/types.ts";
 import type { FloatModel } from "../model/file.ts";
 import { calibrate, DEFAULT_CALIBRATION, type CalibrationOptions } from "./calibrate.ts";
 import { DEFAULT_QUANTIZE_OPTIONS, quantizeNetwork, type QuantizeOptions } from "./quantize.ts";
-import type { QuantizedModel } from "./quantized-model.ts";
+import type { QuantizedModel } from "../model/quantized-model.ts";
 import { accuracyRecord, verifyQuantized, type Verification } from "./verify.ts";
 
 export interface QuantizeFlowOptions extends QuantizeOptions {

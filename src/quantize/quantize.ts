@@ -23,7 +23,7 @@ import {
   type QuantizedLayer,
   type QuantizedModel,
   type WeightGranularity,
-} from "./quantized-model.ts";
+} from "../model/quantized-model.ts";
 
 export interface QuantizeOptions {
   /** One weight scale per layer instead of one per output neuron. */

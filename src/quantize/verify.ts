@@ -7,7 +7,7 @@ import { evaluateLogits, type Evaluation } from "../model/evaluate.ts";
 import { argmax, forwardBatch } from "../model/forward.ts";
 import type { Network } from "../model/network.ts";
 import { emulateBatch } from "./emulator.ts";
-import { createSaturationCounts, dequantize, type AccuracyRecord, type LayerSaturation, type QuantizedModel } from "./quantized-model.ts";
+import { createSaturationCounts, dequantize, type AccuracyRecord, type LayerSaturation, type QuantizedModel } from "../model/quantized-model.ts";
 
 export interface FloatComparison {
   evaluation: Evaluation;

@@ -2,7 +2,7 @@
 // dense layer, plus the integer contracts every layer must meet (checked by the quantizer and by
 // the file reader). It computes nothing about inference; see emulator.ts for that.
 
-import { HIDDEN_ACTIVATIONS } from "../model/network.ts";
+import { HIDDEN_ACTIVATIONS } from "./network.ts";
 
 /** A hidden layer's activation, or "linear" for the output layer (int8 logits). */
 export const LAYER_ACTIVATIONS = [...HIDDEN_ACTIVATIONS, "linear"] as const;

@@ -5,8 +5,8 @@
 
 import { FixnetError } from "../errors.ts";
 import { readJsonFile, writeFileAtomic } from "../files.ts";
-import { HIDDEN_ACTIVATIONS } from "../model/network.ts";
-import { FieldReader, type Json } from "../model/validate.ts";
+import { HIDDEN_ACTIVATIONS } from "./network.ts";
+import { FieldReader, type Json } from "./validate.ts";
 import {
   CALIBRATION_METHODS,
   checkLayerContracts,
