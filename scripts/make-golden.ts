@@ -11,8 +11,8 @@ import { calibrate, type CalibrationOptions } from "../src/quantize/calibrate.ts
 import { emulateBatchFast } from "../src/quantize/emulator-fast.ts";
 import { emulateBatch } from "../src/quantize/emulator.ts";
 import { quantizeNetwork } from "../src/quantize/quantize.ts";
-import { writeQuantizedModel } from "../src/quantize/quantized-file.ts";
-import { createSaturationCounts } from "../src/quantize/quantized-model.ts";
+import { writeQuantizedModel } from "../src/model/quantized-file.ts";
+import { createSaturationCounts } from "../src/model/quantized-model.ts";
 import { argmax } from "../src/model/forward.ts";
 import type { Activation } from "../src/model/network.ts";
 import { train } from "../src/train/loop.ts";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/mnist.ts";
 import { createFastScratch, emulateBatchFast, emulateImageFast } from "../../src/quantize/emulator-fast.ts";
 import { emulateBatch } from "../../src/quantize/emulator.ts";
-import { readQuantizedModel } from "../../src/quantize/quantized-file.ts";
+import { readQuantizedModel } from "../../src/model/quantized-file.ts";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 const PIXELS = 784;

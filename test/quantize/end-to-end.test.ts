@@ -12,7 +12,7 @@ import type { Activation } from "../../src/model/network.ts";
 import { emulateBatchFast } from "../../src/quantize/emulator-fast.ts";
 import { emulateBatch } from "../../src/quantize/emulator.ts";
 import { quantizeFloatModel } from "../../src/quantize/pipeline.ts";
-import { readQuantizedModel, writeQuantizedModel } from "../../src/quantize/quantized-file.ts";
+import { readQuantizedModel, writeQuantizedModel } from "../../src/model/quantized-file.ts";
 import { train } from "../../src/train/loop.ts";
 
 const dataset = loadDataset();

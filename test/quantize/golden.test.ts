@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { emulateBatchFast } from "../../src/quantize/emulator-fast.ts";
 import { emulateBatch } from "../../src/quantize/emulator.ts";
-import { readQuantizedModel } from "../../src/quantize/quantized-file.ts";
-import { createSaturationCounts } from "../../src/quantize/quantized-model.ts";
+import { readQuantizedModel } from "../../src/model/quantized-file.ts";
+import { createSaturationCounts } from "../../src/model/quantized-model.ts";
 
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "golden");
 

@@ -7,7 +7,7 @@ import { createNetwork } from "../../src/model/network.ts";
 import { createFastScratch, emulateImageFast } from "../../src/quantize/emulator-fast.ts";
 import { emulateImage } from "../../src/quantize/emulator.ts";
 import { activationTable, asymmetricQuantization, quantizeNetwork, quantizeWeights } from "../../src/quantize/quantize.ts";
-import { parseQuantizedModel, serializeQuantizedModel } from "../../src/quantize/quantized-file.ts";
+import { parseQuantizedModel, serializeQuantizedModel } from "../../src/model/quantized-file.ts";
 import {
   createSaturationCounts,
   INPUT_QUANTIZATION,
@@ -15,7 +15,7 @@ import {
   type CalibrationRecord,
   type QuantizedLayer,
   type QuantizedModel,
-} from "../../src/quantize/quantized-model.ts";
+} from "../../src/model/quantized-model.ts";
 
 const TWO_POW_30 = 1073741824; // the quantized multiplier for 0.5
 /** fround(1/255) = 8421505 / 2^31 exactly (1/255 · 2^31 = 8421504.50..., rounded to 24 bits). */

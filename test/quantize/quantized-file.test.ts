@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { FixnetError } from "../../src/errors.ts";
-import { parseQuantizedModel, readQuantizedModel, serializeQuantizedModel, writeQuantizedModel } from "../../src/quantize/quantized-file.ts";
+import { parseQuantizedModel, readQuantizedModel, serializeQuantizedModel, writeQuantizedModel } from "../../src/model/quantized-file.ts";
 
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "golden");
 const texts = {

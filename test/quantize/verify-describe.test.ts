@@ -8,7 +8,7 @@ import { loadDataset } from "../../src/data/mnist.ts";
 import { evaluateLogits } from "../../src/model/evaluate.ts";
 import { describeQuantized } from "../../src/quantize/describe.ts";
 import { emulateBatch } from "../../src/quantize/emulator.ts";
-import { readQuantizedModel } from "../../src/quantize/quantized-file.ts";
+import { readQuantizedModel } from "../../src/model/quantized-file.ts";
 import { accuracyRecord, verifyQuantized } from "../../src/quantize/verify.ts";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
