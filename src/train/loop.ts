@@ -4,8 +4,9 @@
 
 import type { ImageSet } from "../data/types.ts";
 import { createNetwork, parameterCount, type Activation, type Network } from "../model/network.ts";
-import { computeGradients, createSparseBatch, createWorkspace, forwardSparseBatch, type BackpropWorkspace, type SparseBatch } from "./backprop.ts";
-import { createOptimizer, type OptimizerName } from "./optimizers.ts";
+import { createSparseBatch, createWorkspace, forwardSparseBatch, type BackpropWorkspace, type SparseBatch } from "./backprop.ts";
+import { createSerialStepper, createWorkerStepper, type StepSettings } from "./parallel.ts";
+import type { OptimizerName } from "./optimizers.ts";
 import { createRandom, shuffle, type Random } from "./random.ts";
 import { fillBatch, toSparseImages, type SparseImages } from "./sparse-images.ts";
 
@@ -81,8 +82,10 @@ export interface TrainResult {
 }
 
 /** Glorot-uniform for sigmoid and tanh, He-normal for ReLU; biases start at zero. */
-export function initialiseNetwork(layers: number[], hiddenActivation: Activation, random: Random): Network {
-  const network = createNetwork({ layers, hiddenActivation });
+export function initialiseNetwork(layers: number[], hiddenActivation: Activation, random: Random, sharedMemory = false): Network {
+  const count = parameterCount(layers);
+  const storage = sharedMemory ? new Float32Array(new SharedArrayBuffer(count * 4)) : new Float32Array(count);
+  const network = createNetwork({ layers, hiddenActivation }, storage);
   for (const layer of network.dense) {
     const { inputs, outputs, weights } = layer;
     if (hiddenActivation === "relu") {
@@ -145,7 +148,15 @@ function blendTeacherTargets({ teacher, temperature, weight }: Distillation, bat
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function train(trainingSet: ImageSet, options: TrainOptions, hooks: TrainHooks = {}, distillation?: Distillation): Promise<TrainResult> {
+/** Settings that change how training runs but never its result. */
+export interface TrainResources {
+  /** 2 computes each batch's halves on two threads; 1 on this thread alone. Same result. */
+  threads?: 1 | 2;
+  distillation?: Distillation;
+}
+
+export async function train(trainingSet: ImageSet, options: TrainOptions, hooks: TrainHooks = {}, resources: TrainResources = {}): Promise<TrainResult> {
+  const { distillation, threads = 1 } = resources;
   const { layers, batchSize, epochs } = options;
   const classes = layers[layers.length - 1];
   const inputs = trainingSet.rows * trainingSet.cols;
@@ -156,12 +167,12 @@ export async function train(trainingSet: ImageSet, options: TrainOptions, hooks:
   const validationImages = toSparseImages(trainingSet, trainingCount, options.validationCount);
 
   const random = createRandom(options.seed);
-  const network = initialiseNetwork(layers, options.hiddenActivation, random);
+  const parallel = threads > 1;
+  const network = initialiseNetwork(layers, options.hiddenActivation, random, parallel);
   const best = new Float32Array(network.parameters);
-  const gradient = new Float32Array(parameterCount(layers));
-  const optimizer = createOptimizer(options.optimizer, gradient.length, options.momentum);
-  const batch = createSparseBatch(batchSize, inputs, classes);
-  const workspace = createWorkspace(network, batchSize);
+  const batch = createSparseBatch(batchSize, inputs, classes, parallel);
+  const settings: StepSettings = { optimizer: { name: options.optimizer, momentum: options.momentum }, l2: options.l2 };
+  const stepper = parallel ? await createWorkerStepper(network, settings, batch, batchSize) : createSerialStepper(network, settings, batchSize);
   const teacherWorkspace = distillation ? createWorkspace(distillation.teacher, batchSize) : null;
   const order = Int32Array.from({ length: trainingCount }, (_, n) => n);
   const stepsPerEpoch = Math.ceil(trainingCount / batchSize);
@@ -172,60 +183,57 @@ export async function train(trainingSet: ImageSet, options: TrainOptions, hooks:
   let interrupted = false;
   let lastYield = Date.now();
 
-  for (let epoch = 0; epoch < epochs && !interrupted; epoch++) {
-    shuffle(order, random);
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let learningRate = options.learningRate;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const from = step * batchSize;
-      const size = Math.min(batchSize, trainingCount - from);
-      fillBatch(batch, trainingImages, order, from, size, classes, options.maxShift, options.labelSmoothing, random);
-      if (distillation && teacherWorkspace) blendTeacherTargets(distillation, batch, teacherWorkspace, classes);
-      const result = computeGradients(network, batch, workspace, gradient);
-      if (options.l2 > 0) {
-        for (const layer of network.dense) {
-          const end = layer.offset + layer.weights.length;
-          for (let k = layer.offset; k < end; k++) gradient[k] += options.l2 * network.parameters[k];
+  try {
+    for (let epoch = 0; epoch < epochs && !interrupted; epoch++) {
+      shuffle(order, random);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let learningRate = options.learningRate;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const from = step * batchSize;
+        const size = Math.min(batchSize, trainingCount - from);
+        fillBatch(batch, trainingImages, order, from, size, classes, options.maxShift, options.labelSmoothing, random);
+        if (distillation && teacherWorkspace) blendTeacherTargets(distillation, batch, teacherWorkspace, classes);
+        learningRate = learningRateAt(options, epoch, step, stepsPerEpoch);
+        const result = stepper.step(batch, learningRate);
+        lossSum += result.lossSum;
+        correct += result.correct;
+        seen += size;
+
+        if (Date.now() - lastYield > 50) {
+          hooks.onBatch?.({ epoch: epoch + 1, epochs, samplesDone: seen, samplesPerEpoch: trainingCount, loss: lossSum / seen, accuracy: correct / seen });
+          await yieldToEventLoop();
+          lastYield = Date.now();
+          if (hooks.shouldStop?.()) { interrupted = true; break; }
         }
       }
-      learningRate = learningRateAt(options, epoch, step, stepsPerEpoch);
-      optimizer.step(network.parameters, gradient, learningRate);
-      lossSum += result.lossSum;
-      correct += result.correct;
-      seen += size;
+      hooks.onBatch?.({ epoch: epoch + 1, epochs, samplesDone: seen, samplesPerEpoch: trainingCount, loss: lossSum / seen, accuracy: correct / seen });
 
-      if (Date.now() - lastYield > 50) {
-        hooks.onBatch?.({ epoch: epoch + 1, epochs, samplesDone: seen, samplesPerEpoch: trainingCount, loss: lossSum / seen, accuracy: correct / seen });
-        await yieldToEventLoop();
-        lastYield = Date.now();
-        if (hooks.shouldStop?.()) { interrupted = true; break; }
+      const validation = scoreSparse(network, validationImages);
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        learningRate,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        validationLoss: validation.loss,
+        validationAccuracy: validation.accuracy,
+        complete: !interrupted,
+      };
+      history.push(record);
+      hooks.onEpoch?.(record);
+      // Without validation images the latest epoch is the one kept.
+      const score = options.validationCount > 0 ? validation.accuracy : epoch;
+      if (score > bestAccuracy) {
+        bestAccuracy = score;
+        bestEpoch = epoch + 1;
+        best.set(network.parameters);
       }
     }
-    hooks.onBatch?.({ epoch: epoch + 1, epochs, samplesDone: seen, samplesPerEpoch: trainingCount, loss: lossSum / seen, accuracy: correct / seen });
-
-    const validation = scoreSparse(network, validationImages);
-    const record: EpochRecord = {
-      epoch: epoch + 1,
-      learningRate,
-      loss: lossSum / seen,
-      accuracy: correct / seen,
-      validationLoss: validation.loss,
-      validationAccuracy: validation.accuracy,
-      complete: !interrupted,
-    };
-    history.push(record);
-    hooks.onEpoch?.(record);
-    // Without validation images the latest epoch is the one kept.
-    const score = options.validationCount > 0 ? validation.accuracy : epoch;
-    if (score > bestAccuracy) {
-      bestAccuracy = score;
-      bestEpoch = epoch + 1;
-      best.set(network.parameters);
-    }
+  } finally {
+    await stepper.close();
   }
-
-  network.parameters.set(best);
-  return { network, history, bestEpoch, interrupted };
+  // The kept parameters, in ordinary (not shared) memory.
+  const kept = createNetwork({ layers, hiddenActivation: options.hiddenActivation }, best);
+  return { network: kept, history, bestEpoch, interrupted };
 }

@@ -8,7 +8,7 @@ import { evaluateLogits, type Evaluation } from "../model/evaluate.ts";
 import type { FloatModel } from "../model/file.ts";
 import { forwardBatch } from "../model/forward.ts";
 import type { Network } from "../model/network.ts";
-import { train, type TrainHooks, type TrainOptions } from "./loop.ts";
+import { train, type TrainHooks, type TrainOptions, type TrainResources } from "./loop.ts";
 import { FIXNET_VERSION } from "../version.ts";
 
 
@@ -32,8 +32,8 @@ export function checkTrainOptions(dataset: Dataset, options: TrainOptions): stri
   return null;
 }
 
-export async function trainModel(dataset: Dataset, datasetName: string, preset: string, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainRunResult> {
-  const result = await train(dataset.train, options, hooks);
+export async function trainModel(dataset: Dataset, datasetName: string, preset: string, options: TrainOptions, hooks: TrainHooks = {}, resources: TrainResources = {}): Promise<TrainRunResult> {
+  const result = await train(dataset.train, options, hooks, resources);
   const test = evaluateNetwork(result.network, dataset.test);
   const model: FloatModel = {
     network: result.network,

@@ -40,6 +40,16 @@ describe("train", () => {
     expect(await run(2)).not.toBe(first);
   });
 
+  it("gives the same model on two threads as on one, to the byte (SGD with L2, and Adam)", async () => {
+    for (const variant of [{ optimizer: "sgd", l2: 1e-3, hiddenActivation: "sigmoid" }, { optimizer: "adam" }] as const) {
+      const settings = { ...options, ...variant, epochs: 2, maxShift: 1, validationCount: 20, batchSize: 7 };
+      const one = await train(dataset.train, settings, {}, { threads: 1 });
+      const two = await train(dataset.train, settings, {}, { threads: 2 });
+      expect(Buffer.from(two.network.parameters.buffer).equals(Buffer.from(one.network.parameters.buffer))).toBe(true);
+      expect(two.history).toEqual(one.history);
+    }
+  });
+
   it("keeps the best validation epoch", async () => {
     const result = await train(dataset.train, { ...options, epochs: 6, validationCount: 30 });
     const best = Math.max(...result.history.map((epoch) => epoch.validationAccuracy));
