@@ -51,9 +51,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 async function runFromTerminal(): Promise<void> {
   const io = terminalIo();
   process.on("SIGINT", () => {
-    if (io.interrupted()) process.exit(130); // a second Ctrl-C: stop now (files are written atomically)
-    io.interrupt();
-    io.err("\nstopping after this batch (Ctrl-C again to quit at once)\n");
+    // Outside training, or a second time: quit now (files are only ever renamed into place).
+    if (!io.gracefulStop() || io.interrupted()) process.exit(130);
+    io.interrupt(); // the training progress reporter announces the stop
   });
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -8,16 +8,22 @@ export interface Io {
   interactive: boolean;
   /** Set by the CLI's SIGINT handler; long work polls it between steps. */
   interrupted(): boolean;
+  /** While true, Ctrl-C asks the running work to stop cleanly (it polls interrupted());
+   *  otherwise Ctrl-C quits at once. Nothing fixnet writes can be left half-written either way. */
+  setGracefulStop(enabled: boolean): void;
 }
 
-export function terminalIo(): Io & { interrupt(): void } {
+export function terminalIo(): Io & { interrupt(): void; gracefulStop(): boolean } {
   let interrupted = false;
+  let graceful = false;
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     interactive: Boolean(process.stderr.isTTY),
     interrupted: () => interrupted,
     interrupt: () => { interrupted = true; },
+    setGracefulStop: (enabled) => { graceful = enabled; },
+    gracefulStop: () => graceful,
   };
 }
 
@@ -31,5 +37,6 @@ export function bufferIo(): Io & { stdout: string[]; stderr: string[] } {
     err: (text) => { stderr.push(text); },
     interactive: false,
     interrupted: () => false,
+    setGracefulStop: () => {},
   };
 }

