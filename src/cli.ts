@@ -7,9 +7,11 @@ import { fileURLToPath } from "node:url";
 import { FixnetError } from "./errors.ts";
 import { registerEval } from "./commands/eval.ts";
 import { registerInfo } from "./commands/info.ts";
+import { registerInspect } from "./commands/inspect.ts";
 import { terminalIo, type Io } from "./commands/io.ts";
 import { registerPipeline } from "./commands/pipeline.ts";
 import { registerQuantize } from "./commands/quantize.ts";
+import { registerReport } from "./commands/report.ts";
 import { registerTrain } from "./commands/train.ts";
 import { FIXNET_VERSION } from "./version.ts";
 
@@ -26,6 +28,8 @@ export function buildProgram(io: Io): Command {
   registerEval(program, io);
   registerQuantize(program, io);
   registerInfo(program, io);
+  registerInspect(program, io);
+  registerReport(program, io);
   for (const command of program.commands) {
     command.configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) }).exitOverride().showHelpAfterError("(run with --help for usage)");
   }
