@@ -42,18 +42,15 @@ export function runReport(modelPaths: string[], options: ReportCommandOptions, i
   const out = options.out ?? defaultReportPath(modelPaths[0]);
   checkOutputPath(out, "report");
   const paths = [...modelPaths];
-  if (paths.length === 1) {
-    const sibling = defaultQuantizedPath(paths[0]);
-    if (sibling !== paths[0] && existsSync(sibling)) {
-      paths.push(sibling);
-      if (!options.quiet) io.err(`using the int8 model ${sibling}\n`);
-    }
-  }
+  const sibling = defaultQuantizedPath(paths[0]);
+  const foundInt8 = paths.length === 1 && sibling !== paths[0] && existsSync(sibling);
+  if (foundInt8) paths.push(sibling);
   const models = readInspectedModels(paths);
   const float = requireFloat(models, "the report");
   const testSet = loadDataset(options.data).test;
   checkImageSize(models, testSet.rows, testSet.cols);
   for (const index of options.image ?? []) checkImageIndex(index, testSet);
+  if (foundInt8 && !options.quiet) io.err(`using the int8 model ${sibling}\n`);
 
   const report = buildReport({
     float,

@@ -29,6 +29,6 @@ export function requireTool(command: string, debianPackage: string): string | nu
   if (path) return path;
   const message = `${command} is not installed (Debian: apt-get install -y --no-install-recommends ${debianPackage})`;
   if (process.env.CI === "true") throw new Error(`${message}; CI=true, so tests that need it must run`);
-  console.warn(`skipping tests that need ${message}`);
+  console.warn(`skipping the tests that need ${command}: ${message}`);
   return null;
 }
