@@ -8,13 +8,14 @@ import { FixnetError } from "../errors.ts";
 import type { Io } from "./io.ts";
 import { DEFAULT_CALIBRATION } from "../quantize/calibrate.ts";
 import { runQuantize } from "./quantize.ts";
+import { runReport } from "./report.ts";
 import { addTrainingOptions, runTraining, type TrainCommandOptions } from "./train.ts";
 
 export function registerPipeline(program: Command, io: Io): void {
   addTrainingOptions(
     program
       .command("pipeline")
-      .description("train the default network, quantize it to int8 and verify it in the emulator, writing everything to one folder (npm start)")
+      .description("train the default network, quantize it to int8 and verify it in the emulator, writing everything to one folder and ending with report.html (npm start)")
       .option("-o, --out-dir <dir>", "folder for the model files and generated code", "out"),
   ).action(async (options: TrainCommandOptions & { outDir: string }) => {
     if (existsSync(options.outDir) && !statSync(options.outDir).isDirectory()) {
@@ -31,5 +32,8 @@ export function registerPipeline(program: Command, io: Io): void {
       quiet: options.quiet,
     }, io);
     if (!options.quiet) io.err(`done: ${modelPath}, ${quantizedPath}\n`);
+    // Last: the report sees every product above (and any size-*.json footprints in the folder).
+    const report = runReport([modelPath, quantizedPath], { out: join(options.outDir, "report.html"), data: options.data, quiet: options.quiet }, io);
+    if (!options.quiet) io.out(`report: ${report.path}\n`);
   });
 }

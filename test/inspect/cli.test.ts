@@ -112,6 +112,14 @@ describe("fixnet report", () => {
     expect(readdirSync(tiny.folder).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("ends the pipeline (npm start): report.html in the output folder, its path printed", async () => {
+    const folder = join(tiny.folder, "pipeline");
+    const result = await run(["pipeline", "--data", fixtureData, "--epochs", "2", "--batch-size", "10", "--validation", "10", "-o", folder]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split("\n").at(-1)).toBe(`report: ${join(folder, "report.html")}`);
+    expect(readFileSync(join(folder, "report.html"), "utf8")).toContain(`<code>${join(folder, "model.int8.json")}</code>`);
+  });
+
   it("refuses an int8 model alone, an image out of range and a missing folder", async () => {
     const missing = join(tiny.folder, "nowhere", "report.html");
     await expectRefusal(["report", tiny.floatPath, "--data", fixtureData, "-o", missing], 4, /nowhere for the report does not exist/, missing);
