@@ -5,9 +5,10 @@
 
 import type { ImageSet } from "../data/types.ts";
 import type { Network } from "../model/network.ts";
-import type { QuantizedModel } from "../model/quantized-model.ts";
+import { createSaturationCounts, type QuantizedModel } from "../model/quantized-model.ts";
+import { emulateBatch } from "../quantize/emulator.ts";
 import { createRandom, type Random } from "../train/random.ts";
-import { floatPredictions, int8Predictions, type Predictions } from "./predictions.ts";
+import { agreement, floatPredictions, int8LogitsToPredictions, type Predictions } from "./predictions.ts";
 import { FLOAT_COLOUR, INT8_COLOUR, svgDocument, svgLine, svgRect, svgText } from "./svg.ts";
 
 export const PROBE_KINDS = ["test", "uniform", "gaussian", "blank", "shuffled"] as const;
@@ -118,6 +119,12 @@ export interface ProbeRow {
   description: string;
   float: ConfidenceFigures | null;
   int8: ConfidenceFigures | null;
+  /** With both models: the fraction of these images given the same class by both. */
+  agreement: number | null;
+  /** With the int8 model: the fraction of its requantized values (all layers) clamped at −128 or
+   *  127, as the reference emulator counts them. Images unlike the calibration digits push
+   *  activations outside the calibrated ranges, where int8 clamps and float does not. */
+  int8Saturation: number | null;
 }
 
 export interface NoiseProbe {
@@ -141,12 +148,20 @@ export function noiseProbe(models: { float?: Network | null; int8?: QuantizedMod
   const rows = PROBE_KINDS.map((kind): ProbeRow => {
     const count = kind === "test" ? Math.min(settings.images, set.count) : settings.images;
     const images = probeImages(kind, set, count, random);
+    const float = models.float ? floatPredictions(models.float, images, count) : null;
+    // The reference emulator (not the fast path) because it counts clamped values.
+    const saturation = models.int8 ? createSaturationCounts(models.int8) : null;
+    const int8 = models.int8 ? int8LogitsToPredictions(models.int8, emulateBatch(models.int8, images, count, undefined, saturation ?? undefined), count) : null;
+    const values = saturation?.reduce((sum, layer) => sum + layer.values, 0) ?? 0;
+    const clamped = saturation?.reduce((sum, layer) => sum + layer.below + layer.above, 0) ?? 0;
     return {
       kind,
       name: PROBE_KIND_NAMES[kind],
       description: PROBE_KIND_DESCRIPTIONS[kind],
-      float: models.float ? confidenceFigures(floatPredictions(models.float, images, count)) : null,
-      int8: models.int8 ? confidenceFigures(int8Predictions(models.int8, images, count)) : null,
+      float: float && confidenceFigures(float),
+      int8: int8 && confidenceFigures(int8),
+      agreement: float && int8 ? agreement(float, int8) : null,
+      int8Saturation: saturation ? (values === 0 ? 0 : clamped / values) : null,
     };
   });
   return { images: settings.images, seed: settings.seed, rows };
@@ -163,6 +178,7 @@ export function summariseNoiseProbe(probe: NoiseProbe): string[] {
       if (!figures) continue;
       lines.push(`${row.name}, ${model}: mean top probability ${percent(figures.meanConfidence)}, ${percent(figures.confidentShare)} of ${figures.images} images at >= ${100 * CONFIDENT}%, most often class ${figures.topClass} (${percent(figures.topClassShare)})`);
     }
+    if (row.agreement !== null) lines.push(`${row.name}: float and int8 give the same class to ${percent(row.agreement)}; int8 clamped ${percent(row.int8Saturation ?? 0)} of its values`);
   }
   return lines;
 }

@@ -42,8 +42,13 @@ export function floatPredictions(network: Network, images: Uint8Array, count: nu
 
 /** images: [count][inputs] raw pixels. The predicted class is the int8 arg-max, as on a device. */
 export function int8Predictions(model: QuantizedModel, images: Uint8Array, count: number): Predictions {
+  return int8LogitsToPredictions(model, emulateBatchFast(model, images, count), count);
+}
+
+/** Predictions from int8 logits: [count][classes] already computed (e.g. by the reference
+ *  emulator while it counts saturation). */
+export function int8LogitsToPredictions(model: QuantizedModel, logits: Int8Array, count: number): Predictions {
   const classes = model.layers[model.layers.length - 1];
-  const logits = emulateBatchFast(model, images, count);
   const output = model.dense[model.dense.length - 1].output;
   const real = Float64Array.from(logits, (q) => dequantize(q, output));
   // Dequantizing is monotonic, so the arg-max of the real logits is the int8 arg-max.

@@ -200,17 +200,23 @@ function noiseRow(name: string, figures: ConfidenceFigures | null): string {
 
 function noiseSection(probe: NoiseProbe): string {
   const hasInt8 = probe.rows.some((row) => row.int8 !== null);
-  const header = `<tr><th rowspan="2">images</th><th colspan="3">float model</th>${hasInt8 ? `<th colspan="3">int8 model</th>` : ""}</tr>` +
+  const header = `<tr><th rowspan="2">images</th><th colspan="3">float model</th>${hasInt8 ? `<th colspan="3">int8 model</th><th rowspan="2">same class in float and int8</th><th rowspan="2">int8 values clamped</th>` : ""}</tr>` +
     `<tr>${`<th>mean top probability</th><th>≥ ${100 * CONFIDENT}% sure</th><th>most often</th>`.repeat(hasInt8 ? 2 : 1)}</tr>`;
-  const rows = probe.rows.map((row) => `<tr><th title="${html(row.description)}">${html(row.name)}</th>${noiseRow(`${row.kind}-float`, row.float)}${hasInt8 ? noiseRow(`${row.kind}-int8`, row.int8) : ""}</tr>`);
+  const rows = probe.rows.map((row) => `<tr><th title="${html(row.description)}">${html(row.name)}</th>${noiseRow(`${row.kind}-float`, row.float)}` +
+    `${hasInt8 ? `${noiseRow(`${row.kind}-int8`, row.int8)}<td data-figure="noise-${row.kind}-agreement">${percent(row.agreement, 1)}</td><td>${percent(row.int8Saturation, 1)}</td>` : ""}</tr>`);
   const noiseRows = probe.rows.filter((row) => row.kind !== "test" && row.kind !== "blank");
   const worst = noiseRows.reduce((a, b) => ((b.float?.meanConfidence ?? 0) > (a.float?.meanConfidence ?? 0) ? b : a), noiseRows[0]);
   const verdict = worst?.float
     ? `<p class="verdict">On ${html(worst.name)} the float model's average top probability is ${percent(worst.float.meanConfidence, 1)}, and it answers class ${worst.float.topClass} for ${percent(worst.float.topClassShare, 1)} of them: it was trained only on digits, so it has no way to say "none of these".</p>`
     : "";
+  const split = probe.rows.filter((row) => row.agreement !== null && row.kind !== "test" && row.agreement < 0.9);
+  const splitNote = split.length === 0 ? "" :
+    `<p>Float and int8 part ways on ${split.map((row) => `${html(row.name)} (same class for ${percent(row.agreement, 1)}, int8 clamped ${percent(row.int8Saturation, 1)} of its values)`).join(", ")}. ` +
+    `The int8 ranges were calibrated on digits; images unlike them push activations outside those ranges, where int8 clamps and float does not.</p>`;
   return `<section id="noise"><h2>Noise probe: confident about nonsense?</h2>
 <p>${count(probe.images)} images of each kind go through the network; the softmax's largest probability says how sure it is, the arg-max which class it picks. ${probe.rows.map((row) => `<b>${html(row.name)}</b>: ${html(row.description)}`).join("; ")}.</p>
 ${verdict}
+${splitNote}
 <table class="noise">${header}${rows.join("")}</table>
 <div class="chart">${noiseProbeSvg(probe)}</div></section>`;
 }
@@ -267,6 +273,7 @@ th, td { padding: 4px 10px; border-bottom: 1px solid #e6e6e6; text-align: left; 
 table.figures td[data-figure] { font-size: 20px; font-weight: bold; white-space: nowrap; }
 table.per-class td, table.noise td { text-align: right; font-variant-numeric: tabular-nums; }
 table.noise th { font-weight: normal; } table.noise tr:first-child th { font-weight: bold; }
+table.noise td, table.noise tr > th:first-child { white-space: nowrap; }
 .row { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 figure { margin: 8px 0; }
 figcaption { font-size: 13px; color: #555; margin-top: 4px; max-width: 760px; }

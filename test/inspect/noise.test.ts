@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { CONFIDENCE_BINS, confidenceFigures, noiseProbe, noiseProbeSvg, PROBE_KINDS, probeImages, summariseNoiseProbe } from "../../src/inspect/noise.ts";
-import { floatPredictions } from "../../src/inspect/predictions.ts";
+import { agreement, floatPredictions, int8Predictions } from "../../src/inspect/predictions.ts";
+import { verifyQuantized } from "../../src/quantize/verify.ts";
 import { createRandom } from "../../src/train/random.ts";
 import { trainTinyModels } from "./fixture.ts";
 
@@ -68,16 +69,25 @@ describe("noise probe", () => {
     expect(blank.int8!.topClassShare).toBe(1);
   });
 
-  it("measures the real test images exactly like the float model's predictions", () => {
-    const direct = confidenceFigures(floatPredictions(tiny.float.network, test.images, test.count));
-    expect(probe.rows[0].float).toEqual(direct);
+  it("measures the real test images exactly like the models' own predictions", () => {
+    const float = floatPredictions(tiny.float.network, test.images, test.count);
+    const int8 = int8Predictions(tiny.int8, test.images, test.count);
+    expect(probe.rows[0].float).toEqual(confidenceFigures(float));
+    expect(probe.rows[0].int8).toEqual(confidenceFigures(int8));
+    expect(probe.rows[0].agreement).toBe(agreement(float, int8));
+    // Clamping counted by the reference emulator, as verify counts it.
+    const verification = verifyQuantized(tiny.int8, test);
+    const clamped = verification.saturation.reduce((sum, layer) => sum + layer.below + layer.above, 0);
+    const values = verification.saturation.reduce((sum, layer) => sum + layer.values, 0);
+    expect(probe.rows[0].int8Saturation).toBe(clamped / values);
   });
 
   it("is reproducible from its seed and says so in text and chart", () => {
     expect(noiseProbe({ float: tiny.float.network, int8: tiny.int8 }, test, { images: 200, seed: 5 })).toEqual(probe);
     const lines = summariseNoiseProbe(probe);
-    expect(lines).toHaveLength(2 * PROBE_KINDS.length);
-    expect(lines[2]).toMatch(/^uniform noise, float: mean top probability \d+\.\d%/);
+    expect(lines).toHaveLength(3 * PROBE_KINDS.length);
+    expect(lines[3]).toMatch(/^uniform noise, float: mean top probability \d+\.\d%/);
+    expect(lines[5]).toMatch(/^uniform noise: float and int8 give the same class to \d+\.\d%; int8 clamped \d+\.\d% of its values$/);
     const svg = noiseProbeSvg(probe);
     expect(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
     for (const name of ["real test images", "uniform noise", "Gaussian noise", "blank images", "shuffled-pixel digits", "float model", "int8 model"]) expect(svg).toContain(name);
@@ -85,7 +95,7 @@ describe("noise probe", () => {
 
   it("runs with one model only", () => {
     const floatOnly = noiseProbe({ float: tiny.float.network }, test, { images: 20 });
-    expect(floatOnly.rows.every((row) => row.int8 === null && row.float !== null)).toBe(true);
+    expect(floatOnly.rows.every((row) => row.int8 === null && row.float !== null && row.agreement === null && row.int8Saturation === null)).toBe(true);
     expect(noiseProbeSvg(floatOnly)).not.toContain("int8 model");
   });
 });
