@@ -28,7 +28,7 @@ async function floatModel(): Promise<FloatModel> {
   const result = await train(dataset.train, {
     layers: [784, 16, 16, 10], hiddenActivation: hidden, optimizer: "adam", learningRate: 0.003, momentum: 0.9,
     batchSize: 32, epochs: 5, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 5000, seed: 1,
-    maxShift: 0, labelSmoothing: 0,
+    maxShift: 0, labelSmoothing: 0, distillation: null,
   });
   return { network: result.network, training: null };
 }

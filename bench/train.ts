@@ -23,7 +23,7 @@ interface Case {
   options: TrainOptions;
 }
 
-const base = { momentum: 0, schedule: "constant", decayRate: 1, l2: 0, validationCount: 0, seed: 1, maxShift: 0, labelSmoothing: 0, epochs } as const;
+const base = { momentum: 0, schedule: "constant", decayRate: 1, l2: 0, validationCount: 0, seed: 1, maxShift: 0, labelSmoothing: 0, distillation: null, epochs } as const;
 const cases: Case[] = [
   {
     name: "784-16-16-10 sigmoid, SGD lr 0.1, batch 32",
@@ -40,16 +40,28 @@ const count = dataset.train.count;
 console.log(`bench:train — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.version}`);
 console.log(`${count} training images, ${epochs} epochs each; median seconds per epoch (first epoch includes warm-up)\n`);
 
-for (const { name, options } of cases) {
-  const fixnetSeconds: number[] = [];
+/** Seconds of each epoch of a fixnet run (the first includes starting the worker and warm-up). */
+async function fixnetEpochs(options: TrainOptions, threads: 1 | 2): Promise<number[]> {
+  const seconds: number[] = [];
   let last = performance.now();
   await train(dataset.train, options, {
     onEpoch: () => {
       const now = performance.now();
-      fixnetSeconds.push((now - last) / 1000);
+      seconds.push((now - last) / 1000);
       last = now;
     },
-  });
+  }, { threads });
+  return seconds;
+}
+
+const line = (label: string, seconds: number[]): string => {
+  const middle = median(seconds);
+  return `  ${label.padEnd(22)} ${middle.toFixed(2)} s/epoch  ${Math.round(count / middle).toLocaleString("en-US").padStart(9)} samples/s  (epochs: ${seconds.map((s) => s.toFixed(2)).join(", ")})`;
+};
+
+for (const { name, options } of cases) {
+  const oneThread = await fixnetEpochs(options, 1);
+  const twoThreads = await fixnetEpochs(options, 2);
   const tfjs = await tfjsEpochSeconds({
     layers: options.layers,
     hiddenActivation: options.hiddenActivation as "sigmoid" | "relu",
@@ -61,10 +73,10 @@ for (const { name, options } of cases) {
     labels: dataset.train.labels,
     count,
   });
-  const fixnetMedian = median(fixnetSeconds);
   const tfjsMedian = median(tfjs.secondsPerEpoch);
   console.log(name);
-  console.log(`  fixnet         ${fixnetMedian.toFixed(2)} s/epoch  ${Math.round(count / fixnetMedian).toLocaleString("en-US").padStart(9)} samples/s  (epochs: ${fixnetSeconds.map((s) => s.toFixed(2)).join(", ")})`);
-  console.log(`  TF.js ${tfjs.backend}${tfjs.simd ? "+SIMD" : ""} ${tfjs.threads ?? 1}t  ${tfjsMedian.toFixed(2)} s/epoch  ${Math.round(count / tfjsMedian).toLocaleString("en-US").padStart(9)} samples/s  (epochs: ${tfjs.secondsPerEpoch.map((s) => s.toFixed(2)).join(", ")})`);
-  console.log(`  fixnet is ${(tfjsMedian / fixnetMedian).toFixed(1)}x faster per epoch\n`);
+  console.log(line("fixnet, 1 thread", oneThread));
+  console.log(line("fixnet, 2 threads", twoThreads));
+  console.log(line(`TF.js ${tfjs.backend}${tfjs.simd ? "+SIMD" : ""}, ${tfjs.threads ?? 1} thread`, tfjs.secondsPerEpoch));
+  console.log(`  fixnet is ${(tfjsMedian / median(oneThread)).toFixed(1)}x faster per epoch on one thread, ${(tfjsMedian / median(twoThreads)).toFixed(1)}x on two\n`);
 }

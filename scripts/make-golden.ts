@@ -83,6 +83,7 @@ for (const spec of MODELS) {
     seed: SEED,
     maxShift: 0,
     labelSmoothing: 0,
+    distillation: null,
   });
   const calibration = calibrate(trained.network, dataset.train, spec.calibration, DATA);
   const model = quantizeNetwork(trained.network, calibration, { perTensor: spec.perTensor }, spec.name);

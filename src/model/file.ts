@@ -31,9 +31,19 @@ export interface TrainingRecord {
   epochs: EpochSummary[];
   bestEpoch: number;
   interrupted: boolean;
+  /** The network distilled from, when options.distillation was set. */
+  teacher: TeacherRecord | null;
   /** Test-set accuracy of the kept parameters, in [0, 1]. */
   testAccuracy: number;
   fixnetVersion: string;
+}
+
+export interface TeacherRecord {
+  /** The teacher's model file. */
+  source: string;
+  layers: number[];
+  parametersSha256: string;
+  testAccuracy: number | null;
 }
 
 export interface FloatModel {

@@ -2,6 +2,8 @@
 // the element-wise activations. Shared by the trainer, the float forward pass and the quantizer;
 // it knows nothing about files, training or integers.
 
+import { createHash } from "node:crypto";
+
 /** Hidden-layer activations. The output layer is always linear (logits; softmax is applied by
  *  the loss in training and by whoever wants probabilities afterwards). */
 export const HIDDEN_ACTIVATIONS = ["sigmoid", "relu", "tanh"] as const;
@@ -32,6 +34,15 @@ export interface Network {
   architecture: Architecture;
   parameters: Float32Array;
   dense: DenseLayer[];
+}
+
+/** SHA-256 over the parameters as float32 little-endian bytes: identifies a trained network
+ *  in the files derived from it (quantized models, distilled students). */
+export function parametersSha256(parameters: Float32Array): string {
+  const bytes = new Uint8Array(parameters.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let k = 0; k < parameters.length; k++) view.setFloat32(k * 4, parameters[k], true);
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 export function parameterCount(layers: readonly number[]): number {

@@ -3,9 +3,8 @@
 // requantization multipliers, lookup tables for sigmoid and tanh). All float work of the int8
 // path happens here, once, like TFLite's Prepare; it runs no inference itself.
 
-import { createHash } from "node:crypto";
 import { FixnetError } from "../errors.ts";
-import { activationFunction, type Network } from "../model/network.ts";
+import { activationFunction, parametersSha256, type Network } from "../model/network.ts";
 import { quantizeMultiplier } from "./fixed-point.ts";
 import {
   checkLayerContracts,
@@ -102,14 +101,6 @@ export function activationTable(activation: "sigmoid" | "tanh", input: Quantizat
   return table;
 }
 
-/** SHA-256 (hex) over the parameters as float32 little-endian bytes: names a float model's
- *  parameters independently of its file name. */
-export function floatParametersSha256(parameters: Float32Array): string {
-  const bytes = new Uint8Array(parameters.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let k = 0; k < parameters.length; k++) view.setFloat32(k * 4, parameters[k], true);
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 /**
  * Quantizes a float network with the ranges of a calibration run.
@@ -199,6 +190,6 @@ export function quantizeNetwork(network: Network, calibration: CalibrationRecord
     dense,
     calibration,
     accuracy: null,
-    floatParametersSha256: floatParametersSha256(network.parameters),
+    floatParametersSha256: parametersSha256(network.parameters),
   };
 }

@@ -4,7 +4,8 @@
 
 import type { ImageSet } from "../data/types.ts";
 import { createNetwork, parameterCount, type Activation, type Network } from "../model/network.ts";
-import { createSparseBatch, createWorkspace, forwardSparseBatch, type BackpropWorkspace, type SparseBatch } from "./backprop.ts";
+import { createSparseBatch, createWorkspace, forwardSparseBatch } from "./backprop.ts";
+import { blendTeacherTargets, computeTeacherTargets, type DistillationSettings } from "./distill.ts";
 import { createSerialStepper, createWorkerStepper, type StepSettings } from "./parallel.ts";
 import type { OptimizerName } from "./optimizers.ts";
 import { createRandom, shuffle, type Random } from "./random.ts";
@@ -33,15 +34,11 @@ export interface TrainOptions {
   /** Data augmentation: random shift of each training image by up to this many pixels. */
   maxShift: number;
   labelSmoothing: number;
+  /** Learn from a teacher network's softened predictions as well as the labels (the teacher
+   *  itself is passed in TrainResources). */
+  distillation: DistillationSettings | null;
 }
 
-/** Knowledge distillation: the targets become (1 − weight)·one-hot + weight·softmax(teacher / T),
- *  with the teacher seeing the same (shifted) image as the student. */
-export interface Distillation {
-  teacher: Network;
-  temperature: number;
-  weight: number;
-}
 
 export interface EpochRecord {
   epoch: number;
@@ -130,33 +127,19 @@ export function scoreSparse(network: Network, images: SparseImages): { loss: num
   return { loss: lossSum / images.count, accuracy: correct / images.count };
 }
 
-/** batch.targets ← (1 − weight)·targets + weight·softmax(teacher logits / temperature). */
-function blendTeacherTargets({ teacher, temperature, weight }: Distillation, batch: SparseBatch, workspace: BackpropWorkspace, classes: number): void {
-  forwardSparseBatch(teacher, batch, workspace);
-  const probabilities = workspace.activations[workspace.activations.length - 1];
-  // softmax(z / T) is proportional to softmax(z)^(1/T).
-  const exponent = 1 / temperature;
-  for (let b = 0; b < batch.size; b++) {
-    const row = b * classes;
-    let sum = 0;
-    for (let j = 0; j < classes; j++) sum += Math.pow(probabilities[row + j], exponent);
-    for (let j = 0; j < classes; j++) {
-      batch.targets[row + j] = (1 - weight) * batch.targets[row + j] + (weight * Math.pow(probabilities[row + j], exponent)) / sum;
-    }
-  }
-}
-
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Settings that change how training runs but never its result. */
 export interface TrainResources {
   /** 2 computes each batch's halves on two threads; 1 on this thread alone. Same result. */
   threads?: 1 | 2;
-  distillation?: Distillation;
+  /** Required when options.distillation is set. */
+  teacher?: Network;
 }
 
 export async function train(trainingSet: ImageSet, options: TrainOptions, hooks: TrainHooks = {}, resources: TrainResources = {}): Promise<TrainResult> {
-  const { distillation, threads = 1 } = resources;
+  const { teacher, threads = 1 } = resources;
+  if (options.distillation && !teacher) throw new RangeError("distillation needs a teacher network");
   const { layers, batchSize, epochs } = options;
   const classes = layers[layers.length - 1];
   const inputs = trainingSet.rows * trainingSet.cols;
@@ -173,7 +156,9 @@ export async function train(trainingSet: ImageSet, options: TrainOptions, hooks:
   const batch = createSparseBatch(batchSize, inputs, classes, parallel);
   const settings: StepSettings = { optimizer: { name: options.optimizer, momentum: options.momentum }, l2: options.l2 };
   const stepper = parallel ? await createWorkerStepper(network, settings, batch, batchSize) : createSerialStepper(network, settings, batchSize);
-  const teacherWorkspace = distillation ? createWorkspace(distillation.teacher, batchSize) : null;
+  const distillation = options.distillation && teacher ? { ...options.distillation, teacher } : null;
+  const teacherTargets = distillation ? computeTeacherTargets(distillation, trainingImages, options.maxShift) : null;
+  const shiftCodes = new Int32Array(batchSize);
   const order = Int32Array.from({ length: trainingCount }, (_, n) => n);
   const stepsPerEpoch = Math.ceil(trainingCount / batchSize);
 
@@ -193,8 +178,8 @@ export async function train(trainingSet: ImageSet, options: TrainOptions, hooks:
       for (let step = 0; step < stepsPerEpoch; step++) {
         const from = step * batchSize;
         const size = Math.min(batchSize, trainingCount - from);
-        fillBatch(batch, trainingImages, order, from, size, classes, options.maxShift, options.labelSmoothing, random);
-        if (distillation && teacherWorkspace) blendTeacherTargets(distillation, batch, teacherWorkspace, classes);
+        fillBatch(batch, trainingImages, order, from, size, classes, options.maxShift, options.labelSmoothing, random, shiftCodes);
+        if (distillation && teacherTargets) blendTeacherTargets(batch, teacherTargets, distillation.weight, order, from, shiftCodes);
         learningRate = learningRateAt(options, epoch, step, stepsPerEpoch);
         const result = stepper.step(batch, learningRate);
         lossSum += result.lossSum;

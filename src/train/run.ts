@@ -5,9 +5,9 @@ import { datasetFingerprint } from "../data/fingerprint.ts";
 import { CLASS_COUNT } from "../data/mnist.ts";
 import type { Dataset, ImageSet } from "../data/types.ts";
 import { evaluateLogits, type Evaluation } from "../model/evaluate.ts";
-import type { FloatModel } from "../model/file.ts";
+import type { FloatModel, TeacherRecord } from "../model/file.ts";
 import { forwardBatch } from "../model/forward.ts";
-import type { Network } from "../model/network.ts";
+import { parametersSha256, type Network } from "../model/network.ts";
 import { train, type TrainHooks, type TrainOptions, type TrainResources } from "./loop.ts";
 import { FIXNET_VERSION } from "../version.ts";
 
@@ -28,12 +28,27 @@ export function checkTrainOptions(dataset: Dataset, options: TrainOptions): stri
   const { layers } = options;
   if (layers[0] !== pixels) return `--layers: the first size must be the ${pixels} pixels of a ${dataset.train.rows}x${dataset.train.cols} image, found ${layers[0]}`;
   if (layers[layers.length - 1] !== CLASS_COUNT) return `--layers: the last size must be the ${CLASS_COUNT} classes, found ${layers[layers.length - 1]}`;
+  if (options.distillation && (options.distillation.temperature <= 0 || options.distillation.weight < 0 || options.distillation.weight > 1)) {
+    return `distillation: temperature must be above 0 and weight in [0, 1], found ${options.distillation.temperature} and ${options.distillation.weight}`;
+  }
   if (options.validationCount >= dataset.train.count) return `--validation: ${options.validationCount} held-out images leave none of the ${dataset.train.count} training images to train on`;
   return null;
 }
 
-export async function trainModel(dataset: Dataset, datasetName: string, preset: string, options: TrainOptions, hooks: TrainHooks = {}, resources: TrainResources = {}): Promise<TrainRunResult> {
-  const result = await train(dataset.train, options, hooks, resources);
+/** A teacher for distillation: the network and where it came from. */
+export interface Teacher {
+  model: FloatModel;
+  source: string;
+}
+
+export async function trainModel(dataset: Dataset, datasetName: string, preset: string, options: TrainOptions, hooks: TrainHooks = {}, resources: Omit<TrainResources, "teacher"> = {}, teacher: Teacher | null = null): Promise<TrainRunResult> {
+  const result = await train(dataset.train, options, hooks, { ...resources, teacher: teacher?.model.network });
+  const teacherRecord: TeacherRecord | null = teacher && {
+    source: teacher.source,
+    layers: teacher.model.network.architecture.layers,
+    parametersSha256: parametersSha256(teacher.model.network.parameters),
+    testAccuracy: teacher.model.training?.testAccuracy ?? null,
+  };
   const test = evaluateNetwork(result.network, dataset.test);
   const model: FloatModel = {
     network: result.network,
@@ -45,6 +60,7 @@ export async function trainModel(dataset: Dataset, datasetName: string, preset: 
       epochs: result.history,
       bestEpoch: result.bestEpoch,
       interrupted: result.interrupted,
+      teacher: options.distillation ? teacherRecord : null,
       testAccuracy: test.accuracy,
       fixnetVersion: FIXNET_VERSION,
     },

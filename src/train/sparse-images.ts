@@ -44,15 +44,46 @@ export function toSparseImages(set: ImageSet, first = 0, count = set.count - fir
   return { count, rows: set.rows, cols: set.cols, start, index, value, labels: set.labels.slice(first, first + count) };
 }
 
+/** Shifts are coded as (dy + maxShift)·(2·maxShift + 1) + (dx + maxShift): 0 .. (2·maxShift+1)² − 1. */
+export function shiftCount(maxShift: number): number {
+  return (2 * maxShift + 1) ** 2;
+}
+
+/** Appends image n, moved by (dx, dy) pixels (ink moved off the edge is dropped), to the
+ *  batch's index/value arrays at position at; returns the new end position. */
+export function appendShiftedImage(batch: SparseBatch, at: number, images: SparseImages, n: number, dx: number, dy: number): number {
+  const { rows, cols } = images;
+  const begin = images.start[n];
+  const end = images.start[n + 1];
+  if (dx === 0 && dy === 0) {
+    for (let k = begin; k < end; k++) {
+      batch.index[at] = images.index[k];
+      batch.value[at] = images.value[k];
+      at++;
+    }
+    return at;
+  }
+  for (let k = begin; k < end; k++) {
+    const p = images.index[k];
+    const r = Math.floor(p / cols) + dy;
+    const c = (p % cols) + dx;
+    if (r < 0 || r >= rows || c < 0 || c >= cols) continue;
+    batch.index[at] = r * cols + c;
+    batch.value[at] = images.value[k];
+    at++;
+  }
+  return at;
+}
+
 /**
  * Fills batch with images order[from .. from+size), each moved by a random whole-pixel shift in
- * [−maxShift, maxShift] on both axes when maxShift > 0 (ink moved off the edge is dropped).
- * Targets are one-hot, blended with the uniform distribution by labelSmoothing.
+ * [−maxShift, maxShift] on both axes when maxShift > 0. Targets are one-hot, blended with the
+ * uniform distribution by labelSmoothing. shiftCodes[b] records sample b's shift.
  */
-export function fillBatch(batch: SparseBatch, images: SparseImages, order: Int32Array, from: number, size: number, classes: number, maxShift: number, labelSmoothing: number, random: Random | null): void {
-  const { rows, cols } = images;
+export function fillBatch(batch: SparseBatch, images: SparseImages, order: Int32Array, from: number, size: number, classes: number, maxShift: number, labelSmoothing: number, random: Random | null, shiftCodes?: Int32Array): void {
   const offTarget = labelSmoothing / classes;
   const onTarget = 1 - labelSmoothing + offTarget;
+  const side = 2 * maxShift + 1;
   let at = 0;
   for (let b = 0; b < size; b++) {
     const n = order[from + b];
@@ -60,27 +91,14 @@ export function fillBatch(batch: SparseBatch, images: SparseImages, order: Int32
     batch.labels[b] = images.labels[n];
     for (let j = 0; j < classes; j++) batch.targets[b * classes + j] = offTarget;
     batch.targets[b * classes + images.labels[n]] = onTarget;
-    const begin = images.start[n];
-    const end = images.start[n + 1];
+    let dx = 0;
+    let dy = 0;
     if (maxShift > 0 && random) {
-      const dx = random.integer(2 * maxShift + 1) - maxShift;
-      const dy = random.integer(2 * maxShift + 1) - maxShift;
-      for (let k = begin; k < end; k++) {
-        const p = images.index[k];
-        const r = Math.floor(p / cols) + dy;
-        const c = (p % cols) + dx;
-        if (r < 0 || r >= rows || c < 0 || c >= cols) continue;
-        batch.index[at] = r * cols + c;
-        batch.value[at] = images.value[k];
-        at++;
-      }
-    } else {
-      for (let k = begin; k < end; k++) {
-        batch.index[at] = images.index[k];
-        batch.value[at] = images.value[k];
-        at++;
-      }
+      dx = random.integer(side) - maxShift;
+      dy = random.integer(side) - maxShift;
     }
+    if (shiftCodes) shiftCodes[b] = (dy + maxShift) * side + (dx + maxShift);
+    at = appendShiftedImage(batch, at, images, n, dx, dy);
   }
   batch.start[size] = at;
   batch.size = size;

@@ -19,7 +19,7 @@ async function run(args: string[], io = bufferIo()) {
   return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
 }
 
-const quickTrain = ["train", "--data", fixtures, "--epochs", "3", "--batch-size", "10", "--quiet"];
+const quickTrain = ["train", "--data", fixtures, "--epochs", "3", "--batch-size", "10", "--quiet", "--no-distill"];
 
 describe("fixnet CLI", () => {
   it("prints help and the version with exit code 0", async () => {
@@ -51,8 +51,29 @@ describe("fixnet CLI", () => {
     expect(info.stdout).toMatch(/13,002 parameters/);
   });
 
+  it("distils the classic preset from a freshly trained wide teacher, or from --teacher", async () => {
+    const model = join(folder, "student.json");
+    const result = await run(["train", "--data", fixtures, "--epochs", "2", "-o", model]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/training one with preset wide first/);
+    const teacherPath = join(folder, "student.teacher.json");
+    const teacher = JSON.parse(readFileSync(teacherPath, "utf8"));
+    expect(teacher.architecture.layers).toEqual([784, 256, 10]);
+    const student = JSON.parse(readFileSync(model, "utf8"));
+    expect(student.training.teacher.source).toBe(teacherPath);
+    expect(student.training.options.distillation).toEqual({ temperature: 2, weight: 0.7 });
+
+    const reused = await run(["train", "--data", fixtures, "--epochs", "2", "--quiet", "--teacher", teacherPath, "--distill-weight", "0.5", "-o", join(folder, "again.json")]);
+    expect(reused.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(folder, "again.json"), "utf8")).training.options.distillation.weight).toBe(0.5);
+    expect(existsSync(join(folder, "again.teacher.json"))).toBe(false);
+
+    const wrongTeacher = await run(["train", "--data", fixtures, "--quiet", "--teacher", join(folder, "bogus-teacher.json"), "-o", join(folder, "x.json")]);
+    expect(wrongTeacher.code).toBe(4);
+  });
+
   it("prints epochs and the test figures when not quiet", async () => {
-    const result = await run(["train", "--data", fixtures, "--epochs", "2", "-o", join(folder, "loud.json")]);
+    const result = await run(["train", "--data", fixtures, "--epochs", "2", "--no-distill", "-o", join(folder, "loud.json")]);
     expect(result.stderr).toMatch(/epoch 1: loss/);
     expect(result.stdout).toMatch(/test accuracy: /);
     expect(result.stdout).toMatch(/true\\pred/);
@@ -103,7 +124,7 @@ describe("fixnet CLI", () => {
   it("on Ctrl-C saves the best epoch so far and exits with 130", async () => {
     const io: Io & { stdout: string[]; stderr: string[] } = { ...bufferIo(), interrupted: () => true };
     const model = join(folder, "interrupted.json");
-    const result = await run(["train", "--data", fixtures, "--epochs", "500", "--quiet", "-o", model], io);
+    const result = await run(["train", "--data", fixtures, "--epochs", "500", "--quiet", "--no-distill", "-o", model], io);
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/interrupted: saved the best epoch so far/);
     const saved = JSON.parse(readFileSync(model, "utf8"));

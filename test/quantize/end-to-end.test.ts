@@ -35,6 +35,7 @@ async function trainClassic(hiddenActivation: Activation) {
     seed: 1,
     maxShift: 0,
     labelSmoothing: 0,
+    distillation: null,
   });
   return { network: result.network, training: null };
 }

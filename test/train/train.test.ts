@@ -15,7 +15,7 @@ const dataset = loadDataset(fixtures);
 const options: TrainOptions = {
   layers: [784, 16, 16, 10], hiddenActivation: "relu", optimizer: "adam", learningRate: 0.01, momentum: 0.9,
   batchSize: 10, epochs: 30, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 0, seed: 5,
-  maxShift: 0, labelSmoothing: 0,
+  maxShift: 0, labelSmoothing: 0, distillation: null,
 };
 
 describe("train", () => {
