@@ -20,7 +20,8 @@ import { evaluateLogits } from "../model/evaluate.ts";
 import type { Io } from "./io.ts";
 import { integerIn } from "./options.ts";
 
-const MODELS_ARGUMENT = "a float model (fixnet train), its int8 model (fixnet quantize), or both: both are shown side by side";
+const MODEL_ARGUMENT = "a float model (fixnet train) or an int8 model (fixnet quantize)";
+const QMODEL_ARGUMENT = "with a float MODEL, its int8 model: the two are shown side by side";
 const DATA_OPTION = "folder with the MNIST-format test images (default: the bundled MNIST)";
 
 /** Refuses an output name whose extension does not match what the view writes, before any work. */
@@ -30,6 +31,10 @@ export function checkOutput(path: string, extension: ".png" | ".svg", view: stri
     throw new FixnetError("bad-option", `-o ${path}: ${view} is ${why}; give a file name ending in ${extension}`);
   }
   checkOutputPath(path, `${view} ${extension.slice(1).toUpperCase()}`);
+}
+
+function modelPaths(modelPath: string, qmodelPath: string | undefined): string[] {
+  return qmodelPath === undefined ? [modelPath] : [modelPath, qmodelPath];
 }
 
 /** Loads the models and the test images and checks that they fit. */
@@ -70,14 +75,15 @@ All of them on one page: fixnet report out/model.json out/model.int8.json -o rep
   inspect
     .command("weights")
     .description("first-layer weights: each neuron's weights as a 28x28 tile, blue negative, red positive, grey zero (PNG)")
-    .argument("<models...>", MODELS_ARGUMENT)
+    .argument("<model>", MODEL_ARGUMENT)
+    .argument("[qmodel]", QMODEL_ARGUMENT)
     .requiredOption("-o, --out <file.png>", "picture to write")
     .option("--shared-scale", "one colour scale for all tiles (compares sizes) instead of each tile against its own largest |weight| (shows every pattern)")
     .option("--pixel-size <n>", "screen pixels per weight", integerIn(1, 32), 6)
     .option("--data <dir>", "MNIST-format data: only its image size (rows x cols) is used (default: the bundled MNIST)")
-    .action((modelPaths: string[], options: { out: string; sharedScale?: boolean; pixelSize: number; data?: string }) => {
+    .action((modelPath: string, qmodelPath: string | undefined, options: { out: string; sharedScale?: boolean; pixelSize: number; data?: string }) => {
       checkOutput(options.out, ".png", "weights");
-      const { models, testSet } = loadInputs(modelPaths, options.data);
+      const { models, testSet } = loadInputs(modelPaths(modelPath, qmodelPath), options.data);
       const settings = { pixelSize: options.pixelSize, scale: options.sharedScale ? "shared" as const : "per-neuron" as const };
       const images: RgbaImage[] = [];
       if (models.float) images.push(floatWeightGrid(models.float.model.network, testSet.rows, testSet.cols, { ...settings, title: "FLOAT" }).image);
@@ -88,13 +94,14 @@ All of them on one page: fixnet report out/model.json out/model.int8.json -o rep
   inspect
     .command("mistakes")
     .description("misclassified test images, most confident first, captioned true>predicted confidence, e.g. 7>2 93% (PNG)")
-    .argument("<models...>", MODELS_ARGUMENT)
+    .argument("<model>", MODEL_ARGUMENT)
+    .argument("[qmodel]", QMODEL_ARGUMENT)
     .requiredOption("-o, --out <file.png>", "picture to write")
     .option("--limit <n>", "at most this many images per model", integerIn(1, 10000), 60)
     .option("--data <dir>", DATA_OPTION)
-    .action((modelPaths: string[], options: { out: string; limit: number; data?: string }) => {
+    .action((modelPath: string, qmodelPath: string | undefined, options: { out: string; limit: number; data?: string }) => {
       checkOutput(options.out, ".png", "mistakes");
-      const { models, testSet } = loadInputs(modelPaths, options.data);
+      const { models, testSet } = loadInputs(modelPaths(modelPath, qmodelPath), options.data);
       const all = predictionsOf(models, testSet);
       const galleries = all.map(({ name, predictions }) => {
         const mistakes = findMistakes(predictions, testSet.labels);
@@ -107,12 +114,13 @@ All of them on one page: fixnet report out/model.json out/model.int8.json -o rep
   inspect
     .command("confusion")
     .description("confusion matrix heat map on the test images: rows true label, columns predicted class (PNG)")
-    .argument("<models...>", MODELS_ARGUMENT)
+    .argument("<model>", MODEL_ARGUMENT)
+    .argument("[qmodel]", QMODEL_ARGUMENT)
     .requiredOption("-o, --out <file.png>", "picture to write")
     .option("--data <dir>", DATA_OPTION)
-    .action((modelPaths: string[], options: { out: string; data?: string }) => {
+    .action((modelPath: string, qmodelPath: string | undefined, options: { out: string; data?: string }) => {
       checkOutput(options.out, ".png", "confusion");
-      const { models, testSet } = loadInputs(modelPaths, options.data);
+      const { models, testSet } = loadInputs(modelPaths(modelPath, qmodelPath), options.data);
       const heatmaps = predictionsOf(models, testSet).map(({ name, predictions }) => {
         const evaluation = evaluateLogits(predictions.logits, testSet.labels, testSet.count, predictions.classes);
         io.out(`${name.toLowerCase()} accuracy: ${(100 * evaluation.accuracy).toFixed(2)}% (${evaluation.correct} of ${evaluation.count})\n`);
@@ -143,15 +151,16 @@ All of them on one page: fixnet report out/model.json out/model.int8.json -o rep
   inspect
     .command("noise")
     .description("noise probe: how sure the model is about uniform noise, Gaussian noise, blank and shuffled-pixel images, next to real test images")
-    .argument("<models...>", MODELS_ARGUMENT)
+    .argument("<model>", MODEL_ARGUMENT)
+    .argument("[qmodel]", QMODEL_ARGUMENT)
     .option("-o, --out <file.svg>", "also write the chart (SVG)")
     .option("--images <n>", "images per kind", integerIn(1, 1_000_000), DEFAULT_NOISE_PROBE.images)
     .option("--seed <n>", "random seed for the noise", integerIn(0, 2 ** 32 - 1), DEFAULT_NOISE_PROBE.seed)
     .option("--json", "print the figures as JSON")
     .option("--data <dir>", DATA_OPTION)
-    .action((modelPaths: string[], options: { out?: string; images: number; seed: number; json?: boolean; data?: string }) => {
+    .action((modelPath: string, qmodelPath: string | undefined, options: { out?: string; images: number; seed: number; json?: boolean; data?: string }) => {
       if (options.out) checkOutput(options.out, ".svg", "noise");
-      const { models, testSet } = loadInputs(modelPaths, options.data);
+      const { models, testSet } = loadInputs(modelPaths(modelPath, qmodelPath), options.data);
       const probe = noiseProbe({ float: models.float?.model.network, int8: models.int8?.model }, testSet, { images: options.images, seed: options.seed });
       if (options.json) io.out(`${JSON.stringify(probe, null, 2)}\n`);
       else io.out(summariseNoiseProbe(probe).map((line) => `${line}\n`).join(""));

@@ -6,7 +6,6 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadDataset } from "../data/mnist.ts";
-import { FixnetError } from "../errors.ts";
 import { checkOutputPath, writeFileAtomic } from "../files.ts";
 import { readFootprints } from "../inspect/footprint.ts";
 import { checkImageSize, readInspectedModels, requireFloat } from "../inspect/models.ts";
@@ -70,27 +69,27 @@ export function runReport(modelPaths: string[], options: ReportCommandOptions, i
   return { path: out, figures: report.figures };
 }
 
-function collectImages(text: string, previous: number[]): number[] {
-  return [...previous, integerIn(0, 100_000_000)(text)];
+function collectImages(text: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), integerIn(0, 100_000_000)(text)];
 }
 
 export function registerReport(program: Command, io: Io): void {
   program
     .command("report")
     .description("one self-contained HTML page: float vs int8 accuracy and agreement, footprint, training curves, weights, noise probe, mistakes, saliency")
-    .argument("<models...>", "the float model (fixnet train) and optionally its int8 model (default: MODEL.int8.json next to it, when it exists)")
+    .argument("<model>", "the float model (fixnet train)")
+    .argument("[qmodel]", "its int8 model (default: MODEL.int8.json next to it, when it exists)")
     .option("-o, --out <file.html>", "page to write (default: report.html next to the model)")
     .option("--data <dir>", "folder with the MNIST-format test images (default: the bundled MNIST)")
-    .option("--image <n>", "test image for the saliency section; repeat for more (default: the first image and the most confident mistake)", collectImages, [])
+    .option("--image <n>", "test image for the saliency section; repeat for more (default: the first image and the most confident mistake)", collectImages)
     .option("--noise-images <n>", "images per noise-probe kind", integerIn(1, 1_000_000), DEFAULT_NOISE_PROBE.images)
     .option("--quiet", "print nothing but errors")
     .addHelpText("after", `
 The footprint section shows any size-*.json next to the (int8) model, e.g. the output of
   fixnet size out/model.int8.json --target avr --json > out/size-avr.json
 and says "not generated" when there is none. The page loads nothing from the network.`)
-    .action((modelPaths: string[], options: ReportCommandOptions) => {
-      if (modelPaths.length > 2) throw new FixnetError("bad-option", `expected MODEL [QMODEL], found ${modelPaths.length} files`);
-      const { path } = runReport(modelPaths, options, io);
+    .action((modelPath: string, qmodelPath: string | undefined, options: ReportCommandOptions) => {
+      const { path } = runReport(qmodelPath === undefined ? [modelPath] : [modelPath, qmodelPath], options, io);
       if (!options.quiet) io.out(`report: ${path}\n`);
     });
 }

@@ -38,6 +38,7 @@ export async function trainTinyModels(): Promise<TinyModels> {
     epochs: 6,
     batchSize: 10,
     maxShift: 0,
+    distillation: null,
     validationCount: 10,
     seed: 1,
   });
