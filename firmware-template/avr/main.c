@@ -1,8 +1,13 @@
 /* ATmega328P (Arduino Uno, 16 MHz) firmware for a generated model: receives images over the
  * UART, runs fixnet_predict on each and sends back the class, the int8 logits and the cycles the
- * call took, counted by Timer1. The same firmware runs on a real Uno and on simavr, where
+ * call took, counted by the timers. The same firmware runs on a real Uno and on simavr, where
  * fixnet's harness (tools/simavr-run.c) also counts cycles exactly. A test and measuring tool,
  * not an application: see ../arduino for a sketch.
+ *
+ * Cycle counting without disturbing the inference: Timer1 counts every cycle (the exact count
+ * modulo 2^16) and Timer0 every 1024th (the count to within 1024), started together; the two
+ * together give the exact count with no interrupt during the call, up to 2^18 cycles. Past
+ * that, a Timer0 overflow interrupt (about 40 cycles every 262,144) extends the range.
  *
  * Protocol (UART 8N1 at BAUD): the host sends the image count as two bytes, little-endian, then
  * that many images of MODEL_INPUTS bytes. For each image the firmware answers one line
@@ -29,13 +34,23 @@
 static uint8_t pixels[MODEL_INPUTS];
 static int32_t scratch[MODEL_SCRATCH_WORDS];
 static int8_t logits[MODEL_CLASSES];
-static volatile uint16_t timer1_overflows;
+static volatile uint16_t timer0_overflows;
 
 extern uint8_t __heap_start; /* the first RAM byte after .data and .bss (avr-libc linker script) */
 
-ISR(TIMER1_OVF_vect)
+ISR(TIMER0_OVF_vect)
 {
-    timer1_overflows++;
+    timer0_overflows++;
+}
+
+/* The cycles between the timers' start and stop, from Timer1 (exact, modulo 2^16) and the
+ * coarse count (Timer0 ticks of 1024 cycles): the one value within the coarse window, shifted
+ * down by two ticks so that a tick's phase cannot put the count just below the window. */
+static uint32_t elapsed_cycles(uint16_t fine, uint32_t coarse_ticks)
+{
+    const uint32_t coarse = coarse_ticks * 1024UL;
+    const uint32_t low = coarse >= 2048UL ? coarse - 2048UL : 0UL;
+    return low + (uint16_t)(fine - (uint16_t)low);
 }
 
 static void uart_init(void)
@@ -126,32 +141,39 @@ int main(void)
     uint16_t deepest = 0;
 
     uart_init();
+    TCCR0A = 0;
     TCCR1A = 0;
-    TIMSK1 = _BV(TOIE1);
+    TIMSK0 = _BV(TOIE0);
     sei();
 
     count = uart_read();
     count |= (uint16_t)uart_read() << 8;
     for (n = 0; n < count; n++) {
-        uint16_t call_sp, ticks, overflows;
+        uint16_t call_sp, fine, overflows;
+        uint8_t coarse;
         int predicted;
         for (k = 0; k < MODEL_INPUTS; k++) {
             pixels[k] = uart_read();
         }
         paint_stack();
         call_sp = SP;
-        timer1_overflows = 0;
+        timer0_overflows = 0;
+        TCNT0 = 0;
         TCNT1 = 0;
+        TIFR0 = _BV(TOV0);
+        TCCR0B = _BV(CS02) | _BV(CS00); /* clk / 1024 */
+        TCCR1B = _BV(CS10);             /* clk / 1 */
         GPIOR1 = 1;
-        TCCR1B = _BV(CS10); /* clk / 1 */
         predicted = fixnet_predict(&MODEL, pixels, logits, scratch, MODEL_SCRATCH_WORDS);
-        TCCR1B = 0;
         GPIOR1 = 2;
-        ticks = TCNT1;
-        overflows = timer1_overflows;
-        if (TIFR1 & _BV(TOV1)) { /* an overflow at the very end, its interrupt not yet taken */
+        fine = TCNT1; /* read while running (simavr reads a stopped timer as 0) */
+        coarse = TCNT0;
+        TCCR1B = 0;
+        TCCR0B = 0;
+        overflows = timer0_overflows;
+        if (TIFR0 & _BV(TOV0)) { /* an overflow whose interrupt has not been taken yet */
             overflows++;
-            TIFR1 = _BV(TOV1);
+            TIFR0 = _BV(TOV0);
         }
         if (call_sp - lowest_touched() + 1 > deepest) {
             deepest = call_sp - lowest_touched() + 1;
@@ -168,7 +190,7 @@ int main(void)
             uart_write_number(logits[k]);
         }
         uart_write(' ');
-        uart_write_number(((int32_t)overflows << 16) | ticks);
+        uart_write_number((int32_t)elapsed_cycles(fine, ((uint32_t)overflows << 8) | coarse));
         uart_write('\n');
     }
     uart_write_text("done ");

@@ -3,8 +3,8 @@
  * semihosting, runs fixnet_predict on each and prints one line per image,
  *     <class> <logit 0> ... <logit n-1>
  * then "done <count> stack <bytes>", the most stack fixnet_predict used (measured by painting
- * the free RAM). Exit code 0, or 2 / 3 for a bad file / a runtime error. fixnet_bench_begin and
- * fixnet_bench_end bracket each call, for an instruction-counting QEMU plugin
+ * the free RAM). Exit code 0, or 2 / 3 for a bad file / a runtime error. bench_begin and
+ * bench_end bracket each call, for an instruction-counting QEMU plugin
  * (tools/qemu-insn-count.c). A test and measuring tool, not an application. */
 
 #include <stdint.h>
@@ -22,12 +22,12 @@ static int8_t logits[MODEL_CLASSES];
 extern void *_sbrk(int increment); /* newlib: the heap's current end */
 
 /* Markers: empty calls whose addresses the instruction counter watches. */
-__attribute__((noinline)) void fixnet_bench_begin(void)
+__attribute__((noinline)) void bench_begin(void)
 {
     __asm__ volatile("" ::: "memory");
 }
 
-__attribute__((noinline)) void fixnet_bench_end(void)
+__attribute__((noinline)) void bench_end(void)
 {
     __asm__ volatile("" ::: "memory");
 }
@@ -84,9 +84,9 @@ int main(int argc, char **argv)
         uintptr_t call_sp;
         paint_stack();
         call_sp = stack_pointer();
-        fixnet_bench_begin();
+        bench_begin();
         predicted = fixnet_predict(&MODEL, pixels, logits, scratch, MODEL_SCRATCH_WORDS);
-        fixnet_bench_end();
+        bench_end();
         if (call_sp - lowest_touched() > deepest) {
             deepest = (unsigned)(call_sp - lowest_touched());
         }

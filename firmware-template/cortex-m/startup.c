@@ -19,21 +19,29 @@ static void default_handler(void)
     }
 }
 
-/* Initial stack pointer, then the system exception handlers (the board's interrupts unused). */
-__attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
-    (void (*)(void))&__stack_top,
-    reset_handler,
-    default_handler, /* NMI */
-    default_handler, /* HardFault */
-    default_handler, /* MemManage */
-    default_handler, /* BusFault */
-    default_handler, /* UsageFault */
-    0, 0, 0, 0,
-    default_handler, /* SVCall */
-    default_handler, /* DebugMonitor */
-    0,
-    default_handler, /* PendSV */
-    default_handler, /* SysTick */
+/* The vector table: the initial stack pointer, then the system exception handlers (the board's
+ * interrupts are unused). A struct, so that the stack address needs no cast to a function. */
+typedef struct {
+    const void *initial_stack;
+    void (*handlers[15])(void);
+} vector_table_t;
+
+__attribute__((section(".vectors"), used)) static const vector_table_t vectors = {
+    &__stack_top,
+    {
+        reset_handler,
+        default_handler, /* NMI */
+        default_handler, /* HardFault */
+        default_handler, /* MemManage */
+        default_handler, /* BusFault */
+        default_handler, /* UsageFault */
+        0, 0, 0, 0,
+        default_handler, /* SVCall */
+        default_handler, /* DebugMonitor */
+        0,
+        default_handler, /* PendSV */
+        default_handler, /* SysTick */
+    },
 };
 
 #define SEMIHOSTING_GET_CMDLINE 0x15

@@ -87,11 +87,14 @@
 /* A non-zero input and its weight row: 3 bytes on AVR, the layout fixnet_avr.S reads. */
 typedef struct {
     uint8_t value;     /* the input as uint8 (int8 + 128), 1..255 */
-    const int8_t *row; /* weights[i][0 .. outputs), in flash */
+    const int8_t *row; /* weights[i][0 .. stride), in flash */
 } fixnet_term_t;
 
+/* The length of a weight row: outputs rounded up to a multiple of 4 (see fixnet_layer_t). */
+#define FIXNET_STRIDE(outputs) ((uint16_t)(((outputs) + 3u) & ~3u))
+
 #if FIXNET_AVR_ASM
-void fixnet_avr_accumulate_rows(uint32_t *sums, const fixnet_term_t *terms, uint8_t count, uint8_t blocks);
+void fixnet_avr_accumulate_rows(uint32_t *sums, const fixnet_term_t *terms, uint8_t count, uint16_t blocks);
 uint32_t fixnet_avr_high_mul_u32(uint32_t magnitude, uint32_t multiplier, uint32_t nudge);
 #endif
 
@@ -177,18 +180,17 @@ static int32_t fixnet_int32_from_uint32(uint32_t value)
     return value <= (uint32_t)INT32_MAX ? (int32_t)value : (int32_t)(value - UINT32_C(0x80000000)) + INT32_MIN;
 }
 
-/* accumulators[j] += sum_k terms[k].row[j] * terms[k].value for j < outputs (mod 2^32). */
-static void fixnet_accumulate_rows(uint32_t *accumulators, uint16_t outputs, const fixnet_term_t *terms, uint8_t count)
+/* accumulators[j] += sum_k terms[k].row[j] * terms[k].value for j < stride (mod 2^32).
+ * stride: outputs rounded up to a multiple of 4 (the weight rows' length; the extra columns are
+ * zero weights, so four sums are always done together and there is no remainder loop). */
+static void fixnet_accumulate_rows(uint32_t *accumulators, uint16_t stride, const fixnet_term_t *terms, uint8_t count)
 {
-    uint16_t j = 0;
-    uint8_t k;
 #if FIXNET_AVR_ASM
-    if (outputs >= 4 && outputs / 4 <= 255) {
-        fixnet_avr_accumulate_rows(accumulators, terms, count, (uint8_t)(outputs / 4));
-        j = outputs & ~3u;
-    }
-#endif
-    for (; j + 4 <= outputs; j += 4) {
+    fixnet_avr_accumulate_rows(accumulators, terms, count, stride / 4);
+#else
+    uint16_t j;
+    uint8_t k;
+    for (j = 0; j < stride; j += 4) {
         uint32_t sum0 = accumulators[j];
         uint32_t sum1 = accumulators[j + 1];
         uint32_t sum2 = accumulators[j + 2];
@@ -206,22 +208,17 @@ static void fixnet_accumulate_rows(uint32_t *accumulators, uint16_t outputs, con
         accumulators[j + 2] = sum2;
         accumulators[j + 3] = sum3;
     }
-    for (; j < outputs; j++) {
-        uint32_t sum = accumulators[j];
-        for (k = 0; k < count; k++) {
-            sum += FIXNET_PRODUCT(FIXNET_READ_S8(terms[k].row + j), terms[k].value);
-        }
-        accumulators[j] = sum;
-    }
+#endif
 }
 
-/* accumulators[j] = bias[j] + sum_i weights[i][j] * input[i] (the true int32, mod 2^32).
+/* accumulators[j] = bias[j] + sum_i weights[i][j] * input[i] (the true int32, mod 2^32) for
+ * j < outputs; the padding columns up to the stride get sums too, which nothing reads.
  * input: [inputs] uint8, an int8 activation + 128 (the pixel, for layer 0); zeros are skipped. */
 static void fixnet_accumulate_s8(const fixnet_layer_t *layer, const uint8_t *input, uint32_t *accumulators)
 {
     fixnet_term_t terms[FIXNET_CHUNK];
     fixnet_term_t *next = terms;
-    const uint16_t outputs = layer->outputs;
+    const uint16_t stride = FIXNET_STRIDE(layer->outputs);
     const int8_t *row = layer->weights;
     const uint8_t *end = input + layer->inputs;
     uint16_t j;
@@ -229,10 +226,10 @@ static void fixnet_accumulate_s8(const fixnet_layer_t *layer, const uint8_t *inp
     uint32_t input_sum = 0;
 #endif
 
-    for (j = 0; j < outputs; j++) {
-        accumulators[j] = (uint32_t)FIXNET_READ_S32(&layer->bias[j]);
+    for (j = 0; j < stride; j++) {
+        accumulators[j] = j < layer->outputs ? (uint32_t)FIXNET_READ_S32(&layer->bias[j]) : 0u;
     }
-    for (; input < end; input++, row += outputs) {
+    for (; input < end; input++, row += stride) {
         if (*input == 0) {
             continue;
         }
@@ -243,16 +240,16 @@ static void fixnet_accumulate_s8(const fixnet_layer_t *layer, const uint8_t *inp
         input_sum += *input;
 #endif
         if (next == terms + FIXNET_CHUNK) {
-            fixnet_accumulate_rows(accumulators, outputs, terms, FIXNET_CHUNK);
+            fixnet_accumulate_rows(accumulators, stride, terms, FIXNET_CHUNK);
             next = terms;
         }
     }
     if (next != terms) {
-        fixnet_accumulate_rows(accumulators, outputs, terms, (uint8_t)(next - terms));
+        fixnet_accumulate_rows(accumulators, stride, terms, (uint8_t)(next - terms));
     }
 #if FIXNET_UNSIGNED_PRODUCTS
     input_sum *= 128u; /* each product had (w + 128) * u: take the 128 * u back */
-    for (j = 0; j < outputs; j++) {
+    for (j = 0; j < stride; j++) {
         accumulators[j] -= input_sum;
     }
 #endif

@@ -47,9 +47,10 @@ typedef enum {
  *   v    = min(max(v, clamp_min), clamp_max)
  *   y[j] = table ? table[v + 128] : v
  * bias is the file's bias folded with the input zero point z: bias - (z + 128) * sum_i w[i][j]
- * (equal to the file's bias when z = -128: layer 0 and relu layers). */
+ * (equal to the file's bias when z = -128: layer 0 and relu layers). Each weight row is
+ * FIXNET_STRIDE(outputs) long: outputs rounded up to a multiple of 4, the extra weights 0. */
 typedef struct {
-    const int8_t *weights;      /* [inputs][outputs], input-major: a zero input skips a row */
+    const int8_t *weights;      /* [inputs][stride], input-major: a zero input skips a row */
     const int32_t *bias;        /* [outputs] */
     const int32_t *multipliers; /* [outputs], 0 or in [2^30, 2^31 - 1] */
     const int8_t *shifts;       /* [outputs], in [-31, 30] */
@@ -66,7 +67,7 @@ typedef struct {
     uint16_t layer_count;
     uint16_t inputs;            /* pixels per image */
     uint16_t classes;           /* logits */
-    uint16_t accumulator_words; /* the widest layer's outputs: its int32 sums start the scratch */
+    uint16_t accumulator_words; /* the widest layer's stride: its int32 sums start the scratch */
     uint16_t scratch_words;     /* int32 words of scratch fixnet_predict needs: the sums, then
                                  * the widest hidden layer's activations (one byte each) */
     const fixnet_layer_t *layers;

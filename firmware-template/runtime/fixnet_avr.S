@@ -12,11 +12,11 @@
     .text
 
 ; void fixnet_avr_accumulate_rows(uint32_t *sums, const fixnet_term_t *terms, uint8_t count,
-;                                 uint8_t blocks)
+;                                 uint16_t blocks)
 ;   sums:   r25:r24, [4 * blocks] uint32 in RAM
 ;   terms:  r23:r22, [count] 3-byte entries { uint8_t value; const int8_t *row (flash) }
 ;   count:  r20, 1..255
-;   blocks: r18, 1..255
+;   blocks: r19:r18, 1..65535
 ; For each block b and each of its four outputs j = 4b .. 4b + 3:
 ;   sums[j] += sum over the terms of (int8) row[j] * (uint8) value          (mod 2^32)
 ; The four sums of a block stay in registers while all the terms are added: per term and block,
@@ -50,7 +50,8 @@ fixnet_avr_accumulate_rows:
     push r17
     push r28
     push r29
-    push r18                    ; blocks left, at SP + 1
+    push r18                    ; blocks left: low byte at SP + 2, high byte at SP + 1
+    push r19
     movw r28, r24               ; Y = sums
     movw r24, r22               ; r25:r24 = terms
     clr r22                     ; column = 0
@@ -131,12 +132,16 @@ fixnet_avr_accumulate_rows:
     sbci r23, 0xFF
     in r30, _SFR_IO_ADDR(SPL)   ; blocks left -= 1 (on the stack)
     in r31, _SFR_IO_ADDR(SPH)
+    ldd r16, Z+2
     ldd r17, Z+1
-    dec r17
+    subi r16, 1
+    sbci r17, 0                 ; Z flag: both bytes zero
+    std Z+2, r16
     std Z+1, r17
     breq 3f
     rjmp 1b                     ; (too far for a branch)
-3:  pop r18
+3:  pop r19
+    pop r18
     pop r29
     pop r28
     pop r17

@@ -44,7 +44,7 @@ export interface GeneratedFile {
 
 /** How the caller's scratch buffer is used for a model (all in bytes except the words). */
 export interface ScratchLayout {
-  /** int32 sums of the widest layer. */
+  /** int32 sums of the widest layer (its row stride). */
   accumulatorWords: number;
   /** Hidden activations of the widest hidden layer, one byte each (0 for a single layer). */
   activationBytes: number;
@@ -52,8 +52,22 @@ export interface ScratchLayout {
   scratchWords: number;
 }
 
+/** The length of a weight row in the header: outputs rounded up to a multiple of 4, so that the
+ *  runtime always sums four outputs together (FIXNET_STRIDE in fixnet.c); the extra weights are 0. */
+export function rowStride(outputs: number): number {
+  return Math.ceil(outputs / 4) * 4;
+}
+
+/** [inputs][stride] int8: the layer's weights with each row padded with zeros to the stride. */
+export function paddedWeights(layer: QuantizedLayer): Int8Array {
+  const stride = rowStride(layer.outputs);
+  const padded = new Int8Array(layer.inputs * stride);
+  for (let i = 0; i < layer.inputs; i++) padded.set(layer.weights.subarray(i * layer.outputs, (i + 1) * layer.outputs), i * stride);
+  return padded;
+}
+
 export function scratchLayout(model: QuantizedModel): ScratchLayout {
-  const accumulatorWords = Math.max(...model.dense.map((layer) => layer.outputs));
+  const accumulatorWords = Math.max(...model.dense.map((layer) => rowStride(layer.outputs)));
   const activationBytes = Math.max(0, ...model.dense.slice(0, -1).map((layer) => layer.outputs));
   return { accumulatorWords, activationBytes, scratchWords: accumulatorWords + Math.ceil(activationBytes / 4) };
 }
@@ -96,7 +110,7 @@ function describeAccuracy(model: QuantizedModel): string {
 
 /** Bytes of model data in flash, without the small layer and model structs. */
 export function modelDataBytes(model: QuantizedModel): number {
-  return model.dense.reduce((sum, layer) => sum + layer.inputs * layer.outputs + 9 * layer.outputs + (layer.table ? 256 : 0), 0);
+  return model.dense.reduce((sum, layer) => sum + layer.inputs * rowStride(layer.outputs) + 9 * layer.outputs + (layer.table ? 256 : 0), 0);
 }
 
 /**
@@ -124,8 +138,9 @@ export function generateModelHeader(model: QuantizedModel, name: string, provena
     ` * Scheme:         TFLite int8, double rounding; ${model.hiddenActivation} hidden layers, int8 logits`,
     ` *`,
     ` * Include this file in one .c file only (its arrays are static). Everything here is FIXNET_FLASH:`,
-    ` * PROGMEM on AVR, plain const elsewhere. Weights are [inputs][outputs] (input-major); biases`,
-    ` * are folded with the input zero point (see fixnet_layer_t in fixnet.h). Model data:`,
+    ` * PROGMEM on AVR, plain const elsewhere. Weights are [inputs][stride] (input-major), each row`,
+    ` * padded with zeros to a multiple of 4 outputs; biases are folded with the input zero point`,
+    ` * (see fixnet_layer_t in fixnet.h). Model data:`,
     ` * ${modelDataBytes(model)} bytes. Scratch: ${upper}_SCRATCH_WORDS int32 words = ${4 * layout.scratchWords} bytes`,
     ` * (${layout.accumulatorWords} sums, ${layout.activationBytes} activation bytes).`,
     ` */`,
@@ -143,11 +158,12 @@ export function generateModelHeader(model: QuantizedModel, name: string, provena
   const layerInitializers: string[] = [];
   model.dense.forEach((layer, l) => {
     const prefix = `${name}_layer${l}`;
+    const stride = rowStride(layer.outputs);
     lines.push(
       `/* layer ${l}: ${layer.inputs} -> ${layer.outputs}, ${layer.activation}; input zero point ${layer.input.zeroPoint}, ` +
         `output scale ${layer.output.scale} zero point ${layer.output.zeroPoint} */`,
-      `static const int8_t ${prefix}_weights[${layer.inputs} * ${layer.outputs}] FIXNET_FLASH = {`,
-      arrayBody(layer.weights, Math.min(layer.outputs, 16)),
+      `static const int8_t ${prefix}_weights[${layer.inputs} * ${stride}] FIXNET_FLASH = {${stride === layer.outputs ? "" : ` /* ${stride - layer.outputs} zero column${stride - layer.outputs === 1 ? "" : "s"} of padding */`}`,
+      arrayBody(paddedWeights(layer), Math.min(stride, 16)),
       `};`,
       `static const int32_t ${prefix}_bias[${layer.outputs}] FIXNET_FLASH = {`,
       arrayBody(foldedBias(layer), 8, "    ", int32Literal),
