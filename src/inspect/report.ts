@@ -57,6 +57,8 @@ export interface Report {
 
 const percent = (value: number | null | undefined, digits = 2): string => (value === null || value === undefined || Number.isNaN(value) ? "-" : `${(100 * value).toFixed(digits)}%`);
 const count = (value: number): string => value.toLocaleString("en-US");
+/** A difference of fractions in percentage points with a real minus sign: "+0.12", "−0.03". */
+const signedPoints = (difference: number): string => `${difference < 0 ? "−" : "+"}${Math.abs(100 * difference).toFixed(2)}`;
 const html = escapeXml;
 
 function evaluation(predictions: Predictions, set: ImageSet): Evaluation {
@@ -136,14 +138,16 @@ function summarySection(inputs: ReportInputs, figures: ReportFigures): string {
   const rows = [
     `<tr><th>Float test accuracy</th><td data-figure="float-accuracy">${percent(float.accuracy)}</td><td>${count(float.correct)} of ${count(float.count)}</td></tr>`,
     int8
-      ? `<tr><th>int8 test accuracy</th><td data-figure="int8-accuracy">${percent(int8.accuracy)}</td><td>${count(int8.correct)} of ${count(int8.count)} (bit-exact emulator); int8 − float: ${(100 * (int8.accuracy - float.accuracy)).toFixed(2)} points</td></tr>`
+      ? `<tr><th>int8 test accuracy</th><td data-figure="int8-accuracy">${percent(int8.accuracy)}</td><td>${count(int8.correct)} of ${count(int8.count)} (bit-exact emulator); int8 − float: ${signedPoints(int8.accuracy - float.accuracy)} points</td></tr>`
       : `<tr><th>int8 test accuracy</th><td data-figure="int8-accuracy">-</td><td>no int8 model given (fixnet quantize writes one)</td></tr>`,
     same === null
       ? ""
       : `<tr><th>Agreement</th><td data-figure="agreement">${percent(same)}</td><td>of test images get the same class from both; ${count(changed ?? 0)} changed class</td></tr>`,
     `<tr><th>Network</th><td>${html(network.architecture.layers.join("-"))}</td><td>hidden ${html(network.architecture.hiddenActivation)}, ${count(network.parameters.length)} parameters</td></tr>`,
     training
-      ? `<tr><th>Training</th><td>${training.epochs.length} epochs</td><td>preset ${html(training.preset)}, seed ${training.seed}, kept epoch ${training.bestEpoch}${training.interrupted ? " (interrupted)" : ""}, data ${html(training.dataset.source)}</td></tr>`
+      ? `<tr><th>Training</th><td>${training.epochs.length} epochs</td><td>preset ${html(training.preset)}, seed ${training.seed}, kept epoch ${training.bestEpoch}${training.interrupted ? " (interrupted)" : ""}, data ${html(training.dataset.source)}` +
+        // Older files have no teacher field; read it loosely.
+        (training.teacher ? `; distilled from ${html(training.teacher.layers.join("-"))} <code>${html(training.teacher.source)}</code>${training.teacher.testAccuracy === null ? "" : ` (test accuracy ${percent(training.teacher.testAccuracy)})`}` : "") + `</td></tr>`
       : `<tr><th>Training</th><td>-</td><td>no training record in the model file</td></tr>`,
   ];
   const classes = float.perClassAccuracy.length;
@@ -270,7 +274,8 @@ nav { margin: 10px 0 0; font-size: 14px; }
 nav a { margin-right: 12px; color: #1f5fa8; }
 table { border-collapse: collapse; margin: 6px 0; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
-table.figures td[data-figure] { font-size: 20px; font-weight: bold; white-space: nowrap; }
+table.figures td[data-figure] { font-size: 20px; font-weight: bold; }
+table.figures th, table.figures td:nth-child(2) { white-space: nowrap; }
 table.per-class td, table.noise td { text-align: right; font-variant-numeric: tabular-nums; }
 table.noise th { font-weight: normal; } table.noise tr:first-child th { font-weight: bold; }
 table.noise td, table.noise tr > th:first-child { white-space: nowrap; }
