@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { FixnetError } from "./errors.ts";
+import { registerCodegen } from "./commands/codegen.ts";
 import { registerEval } from "./commands/eval.ts";
 import { registerInfo } from "./commands/info.ts";
 import { registerInspect } from "./commands/inspect.ts";
@@ -12,6 +13,7 @@ import { terminalIo, type Io } from "./commands/io.ts";
 import { registerPipeline } from "./commands/pipeline.ts";
 import { registerQuantize } from "./commands/quantize.ts";
 import { registerReport } from "./commands/report.ts";
+import { registerSize } from "./commands/size.ts";
 import { registerTrain } from "./commands/train.ts";
 import { FIXNET_VERSION } from "./version.ts";
 
@@ -28,6 +30,8 @@ export function buildProgram(io: Io): Command {
   registerEval(program, io);
   registerQuantize(program, io);
   registerInfo(program, io);
+  registerCodegen(program, io);
+  registerSize(program, io);
   registerInspect(program, io);
   registerReport(program, io);
   for (const command of program.commands) {

@@ -1,0 +1,83 @@
+// The generated C on real microcontroller instruction sets, against the TypeScript reference
+// emulator with tolerance 0: Cortex-M3 under QEMU (lm3s6965evb) and the ATmega328P under simavr
+// (through fixnet's libsimavr runner), on the golden vectors and 200 MNIST test images each.
+// On AVR both the assembly kernels and the C fallback are checked. Every build compiles the
+// generated header and runtime with -std=c99 -Wall -Wextra -Werror -pedantic.
+// One build per model and configuration, each run on all its images at once.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.ts";
+import { bufferIo } from "../../src/commands/io.ts";
+import { writeQuantizedModel } from "../../src/model/quantized-file.ts";
+import { buildModelFirmware, runFirmware } from "../../src/flash/measure.ts";
+import type { BuildOptions, Target } from "../../src/flash/toolchains.ts";
+import type { QuantizedModel } from "../../src/model/quantized-model.ts";
+import { expectEmulatorLogits, expectGolden, loadGolden, mnist, targetMissing, trainClassicModel } from "./support.ts";
+
+const MNIST_IMAGES = 200;
+const folder = mkdtempSync(join(tmpdir(), "fixnet-target-test-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const golden = loadGolden();
+const testImages = mnist.test.images.subarray(0, MNIST_IMAGES * 784);
+let classic: QuantizedModel;
+beforeAll(async () => {
+  classic = await trainClassicModel();
+});
+
+let builds = 0;
+function buildAndRun(model: QuantizedModel, target: Target, images: Uint8Array, count: number, options: BuildOptions = {}) {
+  const firmware = buildModelFirmware(model, target, join(folder, `build-${builds++}`), options);
+  return runFirmware(firmware, images, count, model.layers[model.layers.length - 1], join(folder, "tools"));
+}
+
+/** Golden vectors and MNIST images through one target and build configuration. */
+function checkTarget(target: Target, what: string, options: BuildOptions = {}) {
+  for (const entry of golden.cases) {
+    const run = buildAndRun(entry.model, target, golden.inputs, golden.count, options);
+    expectGolden(golden, entry, run.logits, run.classes, what);
+  }
+  const run = buildAndRun(classic, target, testImages, MNIST_IMAGES, options);
+  expectEmulatorLogits(classic, testImages, MNIST_IMAGES, run.logits, `${what}, ${MNIST_IMAGES} MNIST test images`);
+  return run;
+}
+
+describe.skipIf(targetMissing("cortex-m3"))("generated C on Cortex-M3 (arm-none-eabi-gcc, QEMU lm3s6965evb)", () => {
+  it("reproduces the golden vectors and the emulator on 200 MNIST test images, counting instructions", () => {
+    const run = checkTarget("cortex-m3", "cortex-m3");
+    expect(run.costs).toHaveLength(MNIST_IMAGES);
+    expect(Math.min(...run.costs!)).toBeGreaterThan(1000);
+    expect(run.stackBytes).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(targetMissing("avr"))("generated C on the ATmega328P (avr-gcc, simavr)", () => {
+  it("reproduces the golden vectors and the emulator on 200 MNIST test images with the assembly kernels", () => {
+    const run = checkTarget("avr", "avr (assembly)");
+    // The firmware's own timer count (what a real Uno reports) is the simulator's exact count
+    // plus the same few cycles of timer reads for every image.
+    const offsets = run.costs!.map((cycles, n) => run.firmwareCycles![n] - cycles);
+    expect(new Set(offsets).size, `timer minus simulator cycles: ${offsets.slice(0, 5).join(", ")}...`).toBe(1);
+    expect(Math.abs(offsets[0])).toBeLessThan(16);
+    expect(run.stackBytes).toBeGreaterThan(0);
+  });
+
+  it("does the same with the C fallback (FIXNET_AVR_ASM=0)", () => {
+    checkTarget("avr", "avr (C)", { defines: { FIXNET_AVR_ASM: "0" } });
+  });
+
+  it("measures a model with fixnet size --json", async () => {
+    const path = join(folder, "classic.qmodel.json");
+    writeQuantizedModel(path, classic);
+    const io = bufferIo();
+    expect(await main(["size", path, "--target", "avr", "--images", "5", "--json"], io), io.stderr.join("")).toBe(0);
+    const report = JSON.parse(io.stdout.join(""));
+    expect(report.perInference.unit).toBe("cycles");
+    expect(report.bitExact).toEqual({ images: 5, mismatches: 0, firstMismatch: null });
+    expect(report.flash.modelData).toBeGreaterThan(784 * 16);
+    expect(report.ram.scratchBytes).toBe(80);
+  });
+});
