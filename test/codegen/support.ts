@@ -77,7 +77,7 @@ export const mnist = loadDataset();
 export async function trainClassicModel(): Promise<QuantizedModel> {
   const result = await train(mnist.train, {
     layers: [784, 16, 16, 10], hiddenActivation: "relu", optimizer: "adam", learningRate: 0.003, momentum: 0.9,
-    batchSize: 32, epochs: 2, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 5000, seed: 1, maxShift: 1, labelSmoothing: 0,
+    batchSize: 32, epochs: 2, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 5000, seed: 1, maxShift: 1, labelSmoothing: 0, distillation: null,
   });
   return quantizeFloatModel({ network: result.network, training: null }, mnist, { source: "test classic network", verify: false }).model;
 }
