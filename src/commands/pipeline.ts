@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { FixnetError } from "../errors.ts";
 import type { Io } from "./io.ts";
 import { DEFAULT_CALIBRATION } from "../quantize/calibrate.ts";
+import { runCodegen } from "./codegen.ts";
+import { DEFAULT_C_NAME } from "../codegen/c.ts";
 import { runQuantize } from "./quantize.ts";
 import { runReport } from "./report.ts";
 import { addTrainingOptions, runTraining, type TrainCommandOptions } from "./train.ts";
@@ -31,7 +33,8 @@ export function registerPipeline(program: Command, io: Io): void {
       percentile: DEFAULT_CALIBRATION.percentile,
       quiet: options.quiet,
     }, io);
-    if (!options.quiet) io.err(`done: ${modelPath}, ${quantizedPath}\n`);
+    const cFiles = runCodegen(quantizedPath, { out: join(options.outDir, "c"), name: DEFAULT_C_NAME, target: "c", quiet: true }, io);
+    if (!options.quiet) io.err(`done: ${modelPath}, ${quantizedPath}, ${cFiles[0]} (+ the C runtime)\n`);
     // Last: the report sees every product above (and any size-*.json footprints in the folder).
     const report = runReport([modelPath, quantizedPath], { out: join(options.outDir, "report.html"), data: options.data, quiet: options.quiet }, io);
     if (!options.quiet) io.out(`report: ${report.path}\n`);
