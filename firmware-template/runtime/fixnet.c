@@ -9,8 +9,6 @@
 
 #include "fixnet.h"
 
-#include <string.h>
-
 #if defined(__AVR__)
 #define FIXNET_READ_S8(address) ((int8_t)pgm_read_byte(address))
 #define FIXNET_READ_S32(address) ((int32_t)pgm_read_dword(address))
@@ -18,7 +16,6 @@
 #else
 #define FIXNET_READ_S8(address) (*(address))
 #define FIXNET_READ_S32(address) (*(address))
-#define FIXNET_COPY_FROM_FLASH(destination, source, bytes) memcpy((destination), (source), (bytes))
 #endif
 
 /* Build switches. Every combination gives the same logits; fixnet's tests build several.
@@ -285,8 +282,15 @@ static void fixnet_requantize_s8(const fixnet_layer_t *layer, const uint32_t *ac
 int fixnet_predict(const fixnet_model_t *model, const uint8_t *pixels, int8_t *logits,
                    int32_t *scratch, uint16_t scratch_words)
 {
-    fixnet_model_t header;
-    fixnet_layer_t layer;
+#if defined(__AVR__)
+    /* The structs are in flash, which AVR reads only with LPM: copy them to the stack. */
+    fixnet_model_t header_copy;
+    fixnet_layer_t layer_copy;
+    const fixnet_model_t *header = &header_copy;
+#else
+    const fixnet_model_t *header = model;
+#endif
+    const fixnet_layer_t *layer;
     uint32_t *accumulators;
     uint8_t *activations;
     const uint8_t *input = pixels;
@@ -296,26 +300,33 @@ int fixnet_predict(const fixnet_model_t *model, const uint8_t *pixels, int8_t *l
     if (model == NULL || pixels == NULL || logits == NULL || scratch == NULL) {
         return FIXNET_ERROR_ARGUMENT;
     }
-    FIXNET_COPY_FROM_FLASH(&header, model, sizeof header);
-    if (header.format != FIXNET_MODEL_FORMAT) {
+#if defined(__AVR__)
+    FIXNET_COPY_FROM_FLASH(&header_copy, model, sizeof header_copy);
+#endif
+    if (header->format != FIXNET_MODEL_FORMAT) {
         return FIXNET_ERROR_MODEL;
     }
-    if (scratch_words < header.scratch_words) {
+    if (scratch_words < header->scratch_words) {
         return FIXNET_ERROR_SCRATCH;
     }
-    /* scratch: [widest] uint32 accumulators, then the hidden activations as uint8. A layer's
+    /* scratch: [widest stride] uint32 sums, then the hidden activations as uint8. A layer's
      * activations are overwritten by its outputs only after all its sums are done. */
     accumulators = (uint32_t *)scratch;
-    activations = (uint8_t *)(scratch + header.accumulator_words);
+    activations = (uint8_t *)(scratch + header->accumulator_words);
 
-    for (l = 0; l < header.layer_count; l++) {
-        const int last = l + 1 == header.layer_count;
-        FIXNET_COPY_FROM_FLASH(&layer, &header.layers[l], sizeof layer);
-        fixnet_accumulate_s8(&layer, input, accumulators);
-        fixnet_requantize_s8(&layer, accumulators, last ? (uint8_t *)logits : activations, last ? 0 : 128);
+    for (l = 0; l < header->layer_count; l++) {
+        const int last = l + 1 == header->layer_count;
+#if defined(__AVR__)
+        FIXNET_COPY_FROM_FLASH(&layer_copy, &header->layers[l], sizeof layer_copy);
+        layer = &layer_copy;
+#else
+        layer = &header->layers[l];
+#endif
+        fixnet_accumulate_s8(layer, input, accumulators);
+        fixnet_requantize_s8(layer, accumulators, last ? (uint8_t *)logits : activations, last ? 0 : 128);
         input = activations;
     }
-    for (k = 1; k < header.classes; k++) {
+    for (k = 1; k < header->classes; k++) {
         if (logits[k] > logits[best]) {
             best = k;
         }
