@@ -6,7 +6,8 @@ import type { Command } from "commander";
 import { loadDataset } from "../data/mnist.ts";
 import { FixnetError } from "../errors.ts";
 import { measureModelOnTarget, type SizeReport } from "../flash/measure.ts";
-import { TARGETS, type Target } from "../flash/toolchains.ts";
+import { TARGET_TOOLS, TARGETS, type Target } from "../flash/toolchains.ts";
+import { requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { Io } from "./io.ts";
 import { integerIn, oneOf } from "./options.ts";
@@ -49,6 +50,7 @@ export interface SizeCommandOptions {
 }
 
 export function runSize(qmodelPath: string, options: SizeCommandOptions, io: Io): SizeReport {
+  requireTools(TARGET_TOOLS[options.target]); // before any slow work
   const model = readQuantizedModel(qmodelPath);
   const dataset = loadDataset(options.data);
   if (dataset.test.rows * dataset.test.cols !== model.layers[0]) {

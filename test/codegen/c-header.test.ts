@@ -176,7 +176,22 @@ describe("fixnet codegen", () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
     expect(existsSync(join(folder, "cli-bad"))).toBe(false);
-    const unknownTarget = await run(["codegen", reluPath, "--out", join(folder, "cli-bad"), "--target", "espruino"]);
+    const unknownTarget = await run(["codegen", reluPath, "--out", join(folder, "cli-bad"), "--target", "nonesuch"]);
     expect(unknownTarget.code).toBe(2);
+  });
+});
+
+describe("fixnet size without a toolchain", () => {
+  it("names the Debian package to install (exit 5, one line)", async () => {
+    const path = process.env.PATH;
+    process.env.PATH = join(folder, "empty-path");
+    try {
+      const io = bufferIo();
+      const code = await main(["size", reluPath, "--target", "avr", "--images", "1"], io);
+      expect(code).toBe(5);
+      expect(io.stderr.join("")).toMatch(/^fixnet: avr-gcc not found \(needed for compiling for AVR\): install the Debian package gcc-avr \(apt-get install --no-install-recommends gcc-avr\)\n$/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

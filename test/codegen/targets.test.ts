@@ -5,17 +5,20 @@
 // generated header and runtime with -std=c99 -Wall -Wextra -Werror -pedantic.
 // One build per model and configuration, each run on all its images at once.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { bufferIo } from "../../src/commands/io.ts";
 import { writeQuantizedModel } from "../../src/model/quantized-file.ts";
+import { generateCFiles, writeGeneratedFiles } from "../../src/codegen/c.ts";
 import { buildModelFirmware, runFirmware } from "../../src/flash/measure.ts";
-import type { BuildOptions, Target } from "../../src/flash/toolchains.ts";
+import { buildSimavrRunner, C_WARNING_FLAGS, runProgram, type BuildOptions, type Target } from "../../src/flash/toolchains.ts";
+import { multiplyByQuantizedMultiplier } from "../../src/quantize/fixed-point.ts";
 import type { QuantizedModel } from "../../src/model/quantized-model.ts";
-import { expectEmulatorLogits, expectGolden, loadGolden, mnist, targetMissing, trainClassicModel } from "./support.ts";
+import { expectEmulatorLogits, expectGolden, loadGolden, mnist, root, targetMissing, trainClassicModel } from "./support.ts";
 
 const MNIST_IMAGES = 200;
 const folder = mkdtempSync(join(tmpdir(), "fixnet-target-test-"));
@@ -67,6 +70,45 @@ describe.skipIf(targetMissing("avr"))("generated C on the ATmega328P (avr-gcc, s
 
   it("does the same with the C fallback (FIXNET_AVR_ASM=0)", () => {
     checkTarget("avr", "avr (C)", { defines: { FIXNET_AVR_ASM: "0" } });
+  });
+
+  it("requantizes like fixed-point.ts on AVR: the int64 reference and the assembly multiply, extremes included", () => {
+    const source = join(folder, "avr-fixed-point");
+    writeGeneratedFiles(source, generateCFiles(golden.cases[0].model, "golden", null));
+    const elf = join(source, "driver.elf");
+    runProgram("avr-gcc", [...C_WARNING_FLAGS, "-mmcu=atmega328p", "-DF_CPU=16000000UL", "-O2", `-I${source}`,
+      join(root, "test", "codegen", "avr-fixed-point.c"), join(source, "fixnet.c"), join(source, "fixnet_avr.S"), "-o", elf]);
+
+    let seed = 99;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const cases: [number, number, number][] = [];
+    const multipliers = [0, 1073741824, 1073741825, 1500000000, 2147483646, 2147483647];
+    for (const x of [-2147483648, -2147483647, -65536, -65535, -256, -255, -1, 0, 1, 255, 256, 65535, 65536, 16777215, 2147483647]) {
+      for (const multiplier of multipliers) for (const shift of [-31, -12, -8, -1, 0]) cases.push([x, multiplier, shift]);
+    }
+    for (let n = 0; n < 3000; n++) {
+      const shift = n % 4 === 0 ? random() % 31 : -(random() % 32);
+      const left = Math.max(shift, 0);
+      const x = left === 0 ? random() | 0 : (random() % 2 ** (32 - left)) - 2 ** (31 - left);
+      cases.push([x, n % 9 === 0 ? 0 : 1073741824 + (random() % 1073741824), shift]);
+    }
+    const input = Buffer.alloc(2 + 9 * cases.length);
+    input.writeUInt16LE(cases.length, 0);
+    cases.forEach(([x, multiplier, shift], k) => {
+      input.writeInt32LE(x, 2 + 9 * k);
+      input.writeInt32LE(multiplier, 6 + 9 * k);
+      input.writeInt8(shift, 10 + 9 * k);
+    });
+    writeFileSync(join(source, "cases.bin"), input);
+    const result = spawnSync(buildSimavrRunner(join(folder, "tools")), [elf, "--input", join(source, "cases.bin")], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toHaveLength(cases.length);
+    const mismatch = cases.findIndex(([x, multiplier, shift], k) => {
+      const expected = multiplyByQuantizedMultiplier(x, multiplier, shift);
+      return lines[k] !== `${expected} ${expected}`;
+    });
+    expect(mismatch < 0 ? null : `case ${mismatch} (x ${cases[mismatch][0]}, multiplier ${cases[mismatch][1]}, shift ${cases[mismatch][2]}): expected ${multiplyByQuantizedMultiplier(...cases[mismatch])} twice, actual ${lines[mismatch]}`).toBeNull();
   });
 
   it("measures a model with fixnet size --json", async () => {
