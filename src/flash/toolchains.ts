@@ -17,7 +17,7 @@ export const C_WARNING_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-ped
 
 /** What each target needs installed. */
 export const TARGET_TOOLS: Record<Target, readonly ToolRequirement[]> = {
-  host: [TOOLS.hostCompiler],
+  host: [TOOLS.hostCompiler, TOOLS.hostBinutils],
   "cortex-m3": [TOOLS.armCompiler, TOOLS.armBinutils, TOOLS.armLibc, TOOLS.qemu, TOOLS.hostCompiler],
   avr: [TOOLS.avrCompiler, TOOLS.avrBinutils, TOOLS.avrLibc, TOOLS.simavrLibrary, TOOLS.hostCompiler],
 };

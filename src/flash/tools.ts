@@ -17,6 +17,7 @@ export interface ToolRequirement {
 
 export const TOOLS = {
   hostCompiler: { tool: "gcc", debianPackage: "gcc", purpose: "compiling the C runtime for the host" },
+  hostBinutils: { tool: "nm", debianPackage: "binutils", purpose: "measuring the host build" },
   armCompiler: { tool: "arm-none-eabi-gcc", debianPackage: "gcc-arm-none-eabi", purpose: "compiling for Cortex-M" },
   armBinutils: { tool: "arm-none-eabi-nm", debianPackage: "binutils-arm-none-eabi", purpose: "measuring Cortex-M firmware" },
   armLibc: { tool: "/usr/lib/arm-none-eabi/lib/rdimon.specs", debianPackage: "libnewlib-arm-none-eabi", purpose: "the C library and semihosting for Cortex-M" },
