@@ -7,6 +7,7 @@ export type FixnetErrorCode =
   | "missing-file"  // a file or directory is not there
   | "bad-option"    // a command-line option or argument is out of range or malformed
   | "missing-tool"  // an external program (compiler, simulator, uploader) is not installed
+  | "board"         // a board (or virtual board) is not connected, does not answer, or answers wrongly
   | "interrupted";  // the user pressed Ctrl-C
 
 const exitCodes: Record<FixnetErrorCode, number> = {
@@ -14,6 +15,7 @@ const exitCodes: Record<FixnetErrorCode, number> = {
   "missing-file": 4,
   "bad-option": 2,
   "missing-tool": 5,
+  "board": 6,
   "interrupted": 130,
 };
 
