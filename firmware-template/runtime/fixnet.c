@@ -21,14 +21,15 @@
 /* Build switches. Every combination gives the same logits; fixnet's tests build several.
  *
  * FIXNET_AVR_ASM (AVR only; default 1 there): the multiply-accumulate and the requantization
- * multiply in fixnet_avr.S instead of the C below.
+ * multiply in fixnet_avr.S instead of the C below (fixnet_multiply_by_quantized_multiplier_narrow_s32
+ * is its C twin).
  *
  * FIXNET_UNSIGNED_PRODUCTS (default 1 on AVR without the assembly, else 0): how a weight times
  * an input is formed in C. 0: (int8) w * (uint8) u, a signed product, the obvious form. 1:
  * (w + 128) * u, an unsigned 8 x 8 -> 16-bit product, with 128 * sum(u) taken off once per
  * layer: avr-gcc then needs no sign extension before each 32-bit add. Equal modulo 2^32.
  *
- * FIXNET_NARROW_MULTIPLY (default 1 on AVR, else 0): the requantization through
+ * FIXNET_NARROW_MULTIPLY (default 1 on AVR, else 0; the assembly replaces it): the requantization through
  * fixnet_multiply_by_quantized_multiplier_narrow_s32 (unsigned, no 64-bit signed division)
  * rather than the reference fixnet_multiply_by_quantized_multiplier_s32.
  *
@@ -75,7 +76,9 @@
 #define FIXNET_PRODUCT(weight, value) ((uint32_t)(int32_t)((int16_t)(weight) * (int16_t)(value)))
 #endif
 
-#if FIXNET_NARROW_MULTIPLY
+#if FIXNET_AVR_ASM
+#define FIXNET_MULTIPLY_BY_QUANTIZED_MULTIPLIER fixnet_avr_multiply_by_quantized_multiplier_s32
+#elif FIXNET_NARROW_MULTIPLY
 #define FIXNET_MULTIPLY_BY_QUANTIZED_MULTIPLIER fixnet_multiply_by_quantized_multiplier_narrow_s32
 #else
 #define FIXNET_MULTIPLY_BY_QUANTIZED_MULTIPLIER fixnet_multiply_by_quantized_multiplier_s32
@@ -92,7 +95,7 @@ typedef struct {
 
 #if FIXNET_AVR_ASM
 void fixnet_avr_accumulate_rows(uint32_t *sums, const fixnet_term_t *terms, uint8_t count, uint16_t blocks);
-uint32_t fixnet_avr_high_mul_u32(uint32_t magnitude, uint32_t multiplier, uint32_t nudge);
+int32_t fixnet_avr_multiply_by_quantized_multiplier_s32(int32_t x, int32_t multiplier, int8_t shift);
 #endif
 
 /* ------------------------------------------------------------------------------------------ */
@@ -134,11 +137,7 @@ int32_t fixnet_multiply_by_quantized_multiplier_s32(int32_t x, int32_t multiplie
  * nudge < 2^31: the result is below 2^31 + 1 and fits a uint32. */
 static uint32_t fixnet_high_mul_u32(uint32_t magnitude, uint32_t multiplier, uint32_t nudge)
 {
-#if FIXNET_AVR_ASM
-    return fixnet_avr_high_mul_u32(magnitude, multiplier, nudge);
-#else
     return (uint32_t)(((uint64_t)magnitude * multiplier + nudge) >> 31);
-#endif
 }
 
 /* The same integer as fixnet_multiply_by_quantized_multiplier_s32 for multiplier >= 0 (every

@@ -1,6 +1,6 @@
 ; fixnet runtime, AVR assembly for the two hot spots of fixnet.c (used when FIXNET_AVR_ASM is 1,
-; the default on AVR): the multiply-accumulate over gathered weight rows, and the 32 x 32 -> 64-bit
-; multiply of the requantization. fixnet.c keeps a C version of each (build with
+; the default on AVR): the multiply-accumulate over gathered weight rows, and the requantization
+; multiply (MultiplyByQuantizedMultiplier, with its 32 x 32 -> 64-bit product). fixnet.c keeps a C version of each (build with
 ; -DFIXNET_AVR_ASM=0), and fixnet's tests check both against the TypeScript emulator on simavr.
 ; avr-gcc calling convention: arguments from r24:r25 down, r2-r17 and r28-r29 preserved,
 ; r1 zero on return. Assembles to nothing on other targets.
@@ -164,15 +164,22 @@ fixnet_avr_accumulate_rows:
     ret
     .size fixnet_avr_accumulate_rows, . - fixnet_avr_accumulate_rows
 
-; uint32_t fixnet_avr_high_mul_u32(uint32_t magnitude, uint32_t multiplier, uint32_t nudge)
-;   magnitude: r25:r22 (<= 2^31), multiplier: r21:r18 (< 2^31), nudge: r17:r14 (< 2^31, read only)
-;   returns floor((magnitude * multiplier + nudge) / 2^31) in r25:r22 (< 2^31 + 1)
-; The 64-bit sum P is built column by column (product scanning): column k adds every
-; a[i] * b[j] with i + j = k, and nudge byte k, into a 3-byte running sum whose low byte is byte
+; int32_t fixnet_avr_multiply_by_quantized_multiplier_s32(int32_t x, int32_t multiplier,
+;                                                          int8_t shift)
+;   x: r25:r22; multiplier: r21:r18, 0 or in [2^30, 2^31 - 1]; shift: r16, in [-31, 30]
+;   x * 2^max(shift, 0) must be an int32 (the codegen proves it for every layer).
+;   returns fixnet_multiply_by_quantized_multiplier_s32(x, multiplier, shift) in r25:r22
+; The same steps as fixnet_multiply_by_quantized_multiplier_narrow_s32 in fixnet.c, on the
+; magnitude |x| * 2^left:
+;   q = floor((|x| * 2^left * multiplier + nudge) / 2^31), nudge = 2^30, or 2^30 - 1 for x < 0
+;   q = ((q >> (right - 1)) + 1) >> 1 when right = -shift > 0;  result = x < 0 ? -q : q
+; The 64-bit product P is built column by column (product scanning): column k adds every
+; m[i] * b[j] with i + j = k, and nudge byte k, into a 3-byte running sum whose low byte is byte
 ; k of P (at most 4 * 0xFE01 + carries + 0xFF < 2^24, so 3 bytes never overflow). The three
 ; registers t0 = r26, t1 = r27, t2 = r30 rotate roles from column to column; r31 is zero.
 ; Bytes 3..7 of P are kept as they complete, in registers whose operand is no longer needed.
-; About 110 cycles including the return.
+; T holds the sign of x; r17 is 0xFF for x < 0 (the nudge's low bytes), else 0.
+; About 150 cycles for a typical shift of -8 to -12, call included.
 
 .macro MAC a, b, low, middle, high
     mul \a, \b
@@ -181,33 +188,57 @@ fixnet_avr_accumulate_rows:
     adc \high, r31
 .endm
 
-    .global fixnet_avr_high_mul_u32
-    .type fixnet_avr_high_mul_u32, @function
-fixnet_avr_high_mul_u32:
+    .global fixnet_avr_multiply_by_quantized_multiplier_s32
+    .type fixnet_avr_multiply_by_quantized_multiplier_s32, @function
+fixnet_avr_multiply_by_quantized_multiplier_s32:
+    push r17
     clr r31
-    ; column 0: (t0, t1, t2)
-    mov r26, r14
+    clr r17
+    bst r25, 7                  ; T = x < 0
+    brtc 1f
+    com r25                     ; x = -x (as unsigned: 2^31 for INT32_MIN)
+    com r24
+    com r23
+    neg r22
+    sbci r23, 0xFF
+    sbci r24, 0xFF
+    sbci r25, 0xFF
+    dec r17                     ; nudge = 2^30 - 1: bytes FF FF FF 3F
+1:  mov r26, r16                ; left shift by shift > 0
+    tst r26
+    brmi 3f
+    breq 3f
+2:  lsl r22
+    rol r23
+    rol r24
+    rol r25
+    dec r26
+    brne 2b
+3:  ; column 0: (t0, t1, t2)
+    mov r26, r17
     clr r27
     clr r30
     MAC r22, r18, r26, r27, r30
     ; column 1: (t1, t2, t0)
     clr r26
-    add r27, r15
+    add r27, r17
     adc r30, r31
     adc r26, r31
     MAC r22, r19, r27, r30, r26
     MAC r23, r18, r27, r30, r26
     ; column 2: (t2, t0, t1)
     clr r27
-    add r30, r16
+    add r30, r17
     adc r26, r31
     adc r27, r31
     MAC r22, r20, r30, r26, r27
     MAC r23, r19, r30, r26, r27
     MAC r24, r18, r30, r26, r27
     ; column 3: (t0, t1, t2)
-    clr r30
-    add r26, r17
+    ldi r30, 0x40
+    add r30, r17                ; nudge byte 3: 0x40, or 0x3F when r17 = 0xFF (carry dropped)
+    add r26, r30
+    ldi r30, 0                  ; (ldi keeps the carry)
     adc r27, r31
     adc r30, r31
     MAC r22, r21, r26, r27, r30
@@ -231,14 +262,52 @@ fixnet_avr_high_mul_u32:
     MAC r25, r21, r26, r27, r30
     mov r24, r26                ; P byte 6
     mov r25, r27                ; P byte 7
-    ; P >> 31: bytes 7..4 shifted left by one, taking bit 7 of byte 3
-    lsl r18
+    lsl r18                     ; q = P >> 31: bytes 7..4 shifted left by one, plus bit 7 of byte 3
     rol r22
     rol r23
     rol r24
     rol r25
+    ; rounding right shift by right = -shift (ties away from zero, on the magnitude)
+    mov r26, r16
+    neg r26                     ; right
+    brmi 7f                     ; shift > 0: no right shift
+    breq 7f
+    dec r26                     ; right - 1
+4:  cpi r26, 8                  ; whole bytes first
+    brlo 5f
+    mov r22, r23
+    mov r23, r24
+    mov r24, r25
+    clr r25
+    subi r26, 8
+    rjmp 4b
+5:  tst r26
+    breq 6f
+    lsr r25
+    ror r24
+    ror r23
+    ror r22
+    dec r26
+    rjmp 5b
+6:  subi r22, 0xFF              ; + 1
+    sbci r23, 0xFF
+    sbci r24, 0xFF
+    sbci r25, 0xFF
+    lsr r25                     ; >> 1
+    ror r24
+    ror r23
+    ror r22
+7:  brtc 8f                     ; negative: -q
+    com r25
+    com r24
+    com r23
+    neg r22
+    sbci r23, 0xFF
+    sbci r24, 0xFF
+    sbci r25, 0xFF
+8:  pop r17
     clr r1
     ret
-    .size fixnet_avr_high_mul_u32, . - fixnet_avr_high_mul_u32
+    .size fixnet_avr_multiply_by_quantized_multiplier_s32, . - fixnet_avr_multiply_by_quantized_multiplier_s32
 
 #endif /* __AVR__ */

@@ -1,8 +1,8 @@
-/* Test firmware for the ATmega328P (simavr): the runtime's requantization multiply, the reference
- * (int64 C) and the narrow one (with FIXNET_AVR_ASM, fixnet_avr.S's 32 x 32 -> 64-bit multiply),
- * on cases sent over the UART. Input: a 2-byte little-endian count, then per case x (int32 LE),
- * multiplier (int32 LE), shift (int8). Output per case: "<reference> <narrow>\n"; then stops
- * with exit code 0 (GPIOR0, see tools/simavr-run.c). */
+/* Test firmware for the ATmega328P (simavr): the runtime's three requantization multiplies, the
+ * reference (int64 C), the narrow C twin and fixnet_avr.S's assembly, on cases sent over the
+ * UART. Input: a 2-byte little-endian count, then per case x (int32 LE), multiplier (int32 LE),
+ * shift (int8). Output per case: "<reference> <narrow> <assembly>\n"; then it stops with exit
+ * code 0 (GPIOR0, see tools/simavr-run.c). */
 
 #include <avr/io.h>
 #include <avr/interrupt.h>
@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #include "fixnet.h"
+
+/* fixnet_avr.S (internal to the runtime, declared in fixnet.c). */
+int32_t fixnet_avr_multiply_by_quantized_multiplier_s32(int32_t x, int32_t multiplier, int8_t shift);
 
 static uint8_t read_byte(void)
 {
@@ -68,6 +71,8 @@ int main(void)
         write_number(fixnet_multiply_by_quantized_multiplier_s32(x, multiplier, shift));
         write_byte(' ');
         write_number(fixnet_multiply_by_quantized_multiplier_narrow_s32(x, multiplier, shift));
+        write_byte(' ');
+        write_number(fixnet_avr_multiply_by_quantized_multiplier_s32(x, multiplier, (int8_t)shift));
         write_byte('\n');
     }
     while (!(UCSR0A & _BV(UDRE0))) {

@@ -72,7 +72,7 @@ describe.skipIf(targetMissing("avr"))("generated C on the ATmega328P (avr-gcc, s
     checkTarget("avr", "avr (C)", { defines: { FIXNET_AVR_ASM: "0" } });
   });
 
-  it("requantizes like fixed-point.ts on AVR: the int64 reference and the assembly multiply, extremes included", () => {
+  it("requantizes like fixed-point.ts on AVR: the int64 reference, the narrow C twin and the assembly, extremes included", () => {
     const source = join(folder, "avr-fixed-point");
     writeGeneratedFiles(source, generateCFiles(golden.cases[0].model, "golden", null));
     const elf = join(source, "driver.elf");
@@ -106,9 +106,9 @@ describe.skipIf(targetMissing("avr"))("generated C on the ATmega328P (avr-gcc, s
     expect(lines).toHaveLength(cases.length);
     const mismatch = cases.findIndex(([x, multiplier, shift], k) => {
       const expected = multiplyByQuantizedMultiplier(x, multiplier, shift);
-      return lines[k] !== `${expected} ${expected}`;
+      return lines[k] !== `${expected} ${expected} ${expected}`;
     });
-    expect(mismatch < 0 ? null : `case ${mismatch} (x ${cases[mismatch][0]}, multiplier ${cases[mismatch][1]}, shift ${cases[mismatch][2]}): expected ${multiplyByQuantizedMultiplier(...cases[mismatch])} twice, actual ${lines[mismatch]}`).toBeNull();
+    expect(mismatch < 0 ? null : `case ${mismatch} (x ${cases[mismatch][0]}, multiplier ${cases[mismatch][1]}, shift ${cases[mismatch][2]}): expected ${multiplyByQuantizedMultiplier(...cases[mismatch])} thrice, actual ${lines[mismatch]}`).toBeNull();
   });
 
   it("measures a model with fixnet size --json", async () => {
