@@ -1,7 +1,8 @@
 ; fixnet runtime, AVR assembly for the two hot spots of fixnet.c (used when FIXNET_AVR_ASM is 1,
 ; the default on AVR): the multiply-accumulate over gathered weight rows, and the requantization
-; multiply (MultiplyByQuantizedMultiplier, with its 32 x 32 -> 64-bit product). fixnet.c keeps a C version of each (build with
-; -DFIXNET_AVR_ASM=0), and fixnet's tests check both against the TypeScript emulator on simavr.
+; multiply (MultiplyByQuantizedMultiplier, with its 32 x 32 -> 64-bit product). fixnet.c keeps a
+; C version of each (build with -DFIXNET_AVR_ASM=0), and fixnet's tests check both against the
+; TypeScript emulator and fixed-point.ts on simavr.
 ; avr-gcc calling convention: arguments from r24:r25 down, r2-r17 and r28-r29 preserved,
 ; r1 zero on return. Assembles to nothing on other targets.
 
