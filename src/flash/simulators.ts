@@ -74,6 +74,12 @@ export function parseHarnessOutput(text: string, count: number, classesPerImage:
   };
 }
 
+/** Wall-clock limit for a simulator run: generous (about 100× the real need), so that only a
+ *  hang reaches it. */
+function runTimeoutMilliseconds(count: number): number {
+  return 60_000 + count * 200;
+}
+
 function readCounts(path: string, count: number, what: string): number[] {
   const values = existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((line) => line !== "").map(Number) : [];
   if (values.length !== count) throw new Error(`${what}: expected ${count} counts in ${path}, found ${values.length}`);
@@ -113,8 +119,8 @@ export function runOnQemu(firmware: Firmware, images: Uint8Array, count: number,
     const stop = symbolAddress("arm-none-eabi-nm", firmware.path, "bench_end");
     args.push("-plugin", `${counterPlugin},begin=0x${begin.toString(16)},stop=0x${stop.toString(16)},out=${countsFile}`);
   }
-  const result = spawnSync("qemu-system-arm", args, { cwd: folder, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
-  if (result.error) throw new Error(`qemu-system-arm: ${result.error.message}`);
+  const result = spawnSync("qemu-system-arm", args, { cwd: folder, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: runTimeoutMilliseconds(count) });
+  if (result.error) throw new Error(`qemu-system-arm: ${result.error.message} (the firmware did not finish)`);
   if (result.status !== 0) throw new Error(`qemu-system-arm: the firmware exited with ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
   const run = parseHarnessOutput(result.stdout, count, classesPerImage, 0);
   if (counterPlugin) run.costs = readCounts(join(folder, countsFile), count, "QEMU instruction counter");
@@ -130,9 +136,11 @@ export function runOnSimavr(firmware: Firmware, runner: string, images: Uint8Arr
   const imagesPath = join(folder, "images-avr.bin");
   const cyclesPath = join(folder, "cycles.txt");
   writeImages(imagesPath, images, count, true);
-  const result = spawnSync(runner, [firmware.path, "--input", imagesPath, "--cycles", cyclesPath, "--mcu", AVR_MCU, "--frequency", String(AVR_FREQUENCY)],
-    { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
-  if (result.error) throw new Error(`${runner}: ${result.error.message}`);
+  // A cycle budget far above any real model's (a runaway firmware stops instead of hanging).
+  const maxCycles = 50_000_000 + count * 20_000_000;
+  const result = spawnSync(runner, [firmware.path, "--input", imagesPath, "--cycles", cyclesPath, "--mcu", AVR_MCU, "--frequency", String(AVR_FREQUENCY), "--max-cycles", String(maxCycles)],
+    { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: runTimeoutMilliseconds(count) });
+  if (result.error) throw new Error(`${runner}: ${result.error.message} (the firmware did not finish)`);
   if (result.status !== 0) throw new Error(`simavr: the firmware exited with ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
   const run = parseHarnessOutput(result.stdout, count, classesPerImage, 1);
   run.costs = readCounts(cyclesPath, count, "simavr cycle counter");
