@@ -7,7 +7,10 @@
  * Numbers: Espruino numbers are doubles (integers that fit 32 bits are stored as ints, and a
  * product that leaves that range becomes a double). Every value here is an integer of magnitude
  * below 2^53, so all of the arithmetic is exact; the one 62-bit product of TFLite's
- * requantization is split in two (fixnetRequantize). Plain ES5, no allocation per layer. */
+ * requantization is split in two (fixnetRequantize). Plain ES5, no allocation per layer.
+ *
+ * Espruino runs functions from their source text, so comments stay outside function bodies
+ * (inside, they cost time at every call) and hot functions read their arrays into locals first. */
 
 /* The module layout this runtime reads (FIXNET_ESPRUINO_FORMAT in src/codegen/espruino.ts). */
 var FIXNET_ESPRUINO_FORMAT = 1;
@@ -22,13 +25,14 @@ var FIXNET_ESPRUINO_FORMAT = 1;
  * The high multiply is round(x * multiplier / 2^31) with ties toward +infinity, which for every
  * int32 x is floor((x * multiplier + 2^30) / 2^31) (gemmlowp's nudge and truncating division);
  * x * multiplier reaches 2^62, so it is formed as x * multiplierHigh * 2^16 + x * multiplierLow,
- * each part below 2^47, and divided down in two exact steps. The shift then rounds to nearest
- * with ties away from zero, as RoundingDivideByPOT's mask and threshold do. */
+ * each part below 2^47 (low below 2^47 + 2^30, high an int32), and divided down in two exact
+ * steps. The shift then rounds to nearest with ties away from zero, as RoundingDivideByPOT's
+ * mask and threshold do: quotient is high >> rightShift, remainder is high & mask. */
 function fixnetRequantize(x, multiplierHigh, multiplierLow, divisor, half) {
-  var low = x * multiplierLow + 1073741824; /* |low| < 2^47 + 2^30 */
-  var high = Math.floor((x * multiplierHigh + Math.floor(low / 65536)) / 32768); /* an int32 */
-  var quotient = Math.floor(high / divisor); /* high >> rightShift */
-  var remainder = high - quotient * divisor; /* high & mask, in [0, divisor) */
+  var low = x * multiplierLow + 1073741824;
+  var high = Math.floor((x * multiplierHigh + Math.floor(low / 65536)) / 32768);
+  var quotient = Math.floor(high / divisor);
+  var remainder = high - quotient * divisor;
   return quotient + (remainder > half + (high < 0 ? 1 : 0) ? 1 : 0);
 }
 
@@ -54,7 +58,7 @@ function fixnetRequantizeConstants(multiplier, shift) {
   };
 }
 
-/* Σ_i row[i] * input[i] over i < inputs: the plain loop, for builds without E.convolve and as
+/* The sum of row[i] * input[i] over i < inputs: the plain loop, for builds without E.convolve and as
  * the reference that the fast path is tested against. */
 function fixnetDotLoop(row, input, inputs) {
   var sum = 0;
@@ -67,13 +71,15 @@ function fixnetDotLoop(row, input, inputs) {
  * so that the next layer reads x - zeroPoint directly; 0 for the logits). The sums are exact:
  * E.convolve adds in a double, and every partial sum is an int32 (the model's contract). */
 function fixnetDense(layer, input, output, outputOffset, convolve) {
-  var inputs = layer.inputs;
+  var inputs = layer.inputs, rows = layer.rows, bias = layer.bias, leftScale = layer.leftScale;
+  var multiplierHigh = layer.multiplierHigh, multiplierLow = layer.multiplierLow, divisor = layer.divisor, half = layer.half;
+  var zeroPoint = layer.outputZeroPoint, clampMin = layer.clampMin, clampMax = layer.clampMax, table = layer.table;
   for (var j = 0; j < layer.outputs; j++) {
-    var acc = layer.bias[j] + (convolve ? E.convolve(layer.rows[j], input, 0) : fixnetDotLoop(layer.rows[j], input, inputs));
-    var v = fixnetRequantize(acc * layer.leftScale[j], layer.multiplierHigh[j], layer.multiplierLow[j], layer.divisor[j], layer.half[j]) + layer.outputZeroPoint;
-    if (v < layer.clampMin) v = layer.clampMin;
-    else if (v > layer.clampMax) v = layer.clampMax;
-    if (layer.table !== null) v = layer.table[v + 128];
+    var acc = bias[j] + (convolve ? E.convolve(rows[j], input, 0) : fixnetDotLoop(rows[j], input, inputs));
+    var v = fixnetRequantize(acc * leftScale[j], multiplierHigh[j], multiplierLow[j], divisor[j], half[j]) + zeroPoint;
+    if (v < clampMin) v = clampMin;
+    else if (v > clampMax) v = clampMax;
+    if (table !== null) v = table[v + 128];
     output[j] = v + outputOffset;
   }
 }
@@ -141,12 +147,12 @@ function fixnetPrepareLayer(description, weights) {
  * array of integers 0..255 (anything else is clamped and rounded like Uint8ClampedArray).
  * Returns { digit, logits }: the int8 logits (an Int8Array of classes) and the index of the
  * largest, ties to the lowest. convolve: use E.convolve (true when the build has it); set it to
- * false for the plain loop. */
+ * false for the plain loop. Layer 0 reads the pixels as they are (x - (-128) = the pixel); each
+ * hidden layer writes x - zeroPoint of the next layer, in [-255, 255], into its own Int16Array. */
 function fixnetLoad(model) {
   if (model.format !== FIXNET_ESPRUINO_FORMAT) throw new Error("fixnet: module format " + model.format + ", this runtime reads " + FIXNET_ESPRUINO_FORMAT + " (generate the module again)");
   var weights = fixnetWeightBytes(model.weights);
   var layers = model.dense.map(function (description) { return fixnetPrepareLayer(description, weights); });
-  /* Each hidden layer's output as the next layer reads it, x - zeroPoint, in [-255, 255]. */
   var hidden = layers.slice(0, -1).map(function (layer) { return new Int16Array(layer.outputs); });
   var offsets = model.dense.slice(1).map(function (description) { return -description.inputZeroPoint; });
   var classes = layers[layers.length - 1].outputs;
@@ -157,7 +163,6 @@ function fixnetLoad(model) {
     convolve: typeof E !== "undefined" && typeof E.convolve === "function",
     predict: function (pixels) {
       if (pixels.length !== net.inputs) throw new Error("fixnet: expected " + net.inputs + " pixels, got " + pixels.length);
-      /* Layer 0 sums x - (-128) = the pixel itself. */
       var input = pixels instanceof Uint8Array ? pixels : new Uint8ClampedArray(pixels);
       var logits = new Int8Array(classes);
       for (var l = 0; l < layers.length; l++) {

@@ -162,9 +162,10 @@ function readTemplate(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-/** Text that may go inside a JavaScript block comment. */
+/** Text that may go inside a JavaScript block comment, in ASCII: the espruino tool counts
+ *  characters where Storage counts bytes, so a module saved to flash must be ASCII only. */
 function commentSafe(text: string): string {
-  return text.replace(/\*\//g, "* /").replace(/[\r\n]+/g, " ");
+  return text.replace(/\*\//g, "* /").replace(/[\r\n]+/g, " ").replace(/[^\x20-\x7e]/g, "?");
 }
 
 function describeAccuracy(model: QuantizedModel): string {

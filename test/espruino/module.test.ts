@@ -164,6 +164,11 @@ describe("Espruino weights file and names", () => {
     }
   });
 
+  it("writes ASCII only (the espruino tool counts characters where Storage counts bytes)", () => {
+    const files = generateEspruinoFiles(relu, "net", { inline: false }, { path: "/tmp/modèle.json", sha256: "0".repeat(64) }, { pixels: mnistImages.subarray(0, 784), label: 7, description: "test" });
+    for (const file of files.filter((entry) => typeof entry.data === "string")) expect(file.data as string).toMatch(/^[\x09\x0a\x20-\x7e]*$/);
+  });
+
   it("fills the example app's name and image", () => {
     const text = generateEspruinoExample("mnist", { pixels: mnistImages.subarray(0, 784), label: 7, description: "MNIST test image 0" });
     expect(text).not.toMatch(/MODEL_NAME|SAMPLE_/);

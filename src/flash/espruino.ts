@@ -1,0 +1,294 @@
+// Talking to an Espruino board through the `espruino` command-line tool (npm package espruino,
+// EspruinoTools 0.1.67): uploading a generated module and its weights file, and running the
+// on-board check (test images sent one by one to the board's REPL, logits read back). The port
+// is a serial device or tcp://host:port. Every run has a timeout and is judged by what the board
+// prints, never by the tool's exit code (0.1.67 exits 0 on failures, and never exits after
+// uploads shorter than about 512 bytes). It generates nothing and compares nothing.
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { FixnetError } from "../errors.ts";
+import type { FirmwareRun } from "./simulators.ts";
+
+/** The baud rate fixnet asks for: what Espruino's ESP32/ESP8266 builds use; USB boards ignore it. */
+export const DEFAULT_ESPRUINO_BAUD = 115200;
+
+/** A program and its arguments, as run and as printed by --dry-run. */
+export interface CommandLine {
+  command: string;
+  args: string[];
+}
+
+/** The command as a shell would take it (arguments quoted where needed). */
+export function formatCommand(line: CommandLine): string {
+  const quote = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+  return [line.command, ...line.args].map(quote).join(" ");
+}
+
+/** The espruino CLI's script in the installed package. */
+export function espruinoCliPath(): string {
+  try {
+    return createRequire(import.meta.url).resolve("espruino/bin/espruino-cli.js");
+  } catch {
+    throw new FixnetError("missing-tool", `the espruino command-line tool is not installed (it comes with fixnet: run npm install in the fixnet folder, or npm install espruino@0.1.67)`);
+  }
+}
+
+/** A port as the espruino tool takes it: a serial device, or tcp://host[:port] (port 23 if none). */
+export function checkEspruinoPort(port: string): void {
+  if (/^tcp:\/\//.test(port)) {
+    if (!/^tcp:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(port)) {
+      throw new FixnetError("bad-option", `--port ${port}: expected tcp://HOST or tcp://HOST:PORT (for example tcp://127.0.0.1:2323)`);
+    }
+    return;
+  }
+  if (!port.startsWith("/")) {
+    throw new FixnetError("bad-option", `--port ${port}: expected a serial device such as /dev/ttyACM0 or a network board such as tcp://192.168.1.50:23`);
+  }
+  if (!existsSync(port)) {
+    throw new FixnetError("board", `${port}: no such serial port (is the board plugged in? the ports present are listed by ls /dev/ttyACM* /dev/ttyUSB*)`);
+  }
+}
+
+function cliCommand(args: string[]): CommandLine {
+  return { command: process.execPath, args: [espruinoCliPath(), ...args] };
+}
+
+export interface EspruinoUploadOptions {
+  port: string;
+  baud: number;
+  /** The JavaScript file sent to the board's REPL (or to .bootcde with SAVE_ON_SEND=1). */
+  code: string;
+  /** Storage files to write first: { name: Storage name, path: file on this machine }. */
+  storage: { name: string; path: string }[];
+  /** EspruinoTools settings, "KEY=VALUE" (SAVE_ON_SEND=1 keeps the code after a reset). */
+  config: string[];
+}
+
+/** `espruino --no-ble -p PORT -b BAUD [--storage NAME:FILE]... [--config K=V]... CODE`. */
+export function espruinoUploadCommand(options: EspruinoUploadOptions): CommandLine {
+  const args = ["--no-ble", "-p", options.port, "-b", String(options.baud)];
+  for (const file of options.storage) args.push("--storage", `${file.name}:${file.path}`);
+  for (const setting of options.config) args.push("--config", setting);
+  args.push(options.code);
+  return cliCommand(args);
+}
+
+/** `espruino --no-ble -p PORT -b BAUD`: the tool as a terminal, the REPL on its stdin and stdout. */
+export function espruinoTerminalCommand(port: string, baud: number): CommandLine {
+  return cliCommand(["--no-ble", "-p", port, "-b", String(baud)]);
+}
+
+/** Lines the espruino tool prints when it cannot reach the board (not its failure to fetch board
+ *  data from www.espruino.com, which it survives: the board itself is all it needs). */
+const CONNECTION_FAILURES = [/RECEIVE ERROR[^\n]*/, /Port "[^"]*" not found/, /Unable to connect!?/];
+
+/** An uncaught error the board reported (its REPL prints "Uncaught Error: ..."). */
+const BOARD_ERROR = /Uncaught [^\n]*/;
+
+function connectionFailure(port: string, output: string): FixnetError | null {
+  const failure = CONNECTION_FAILURES.map((pattern) => pattern.exec(output)).find((match) => match !== null);
+  if (!failure) return null;
+  const hint = port.startsWith("tcp://")
+    ? "is the board on the network at that address? for the Linux interpreter, start espruino --telnet"
+    : "is the board plugged in and not open in another program (the Web IDE, a terminal)?";
+  return new FixnetError("board", `${port}: cannot connect to the Espruino board (${failure[0].trim()}); ${hint}`);
+}
+
+/** A running espruino tool: what it printed so far, and a way to wait for more. */
+class CliSession {
+  private output = "";
+  private waiters: (() => void)[] = [];
+  private exited = false;
+  readonly child;
+
+  constructor(line: CommandLine) {
+    this.child = spawn(line.command, line.args, { stdio: ["pipe", "pipe", "pipe"] });
+    const take = (chunk: Buffer): void => {
+      this.output += chunk.toString("latin1");
+      this.wake();
+    };
+    this.child.stdout.on("data", take);
+    this.child.stderr.on("data", take);
+    this.child.stdin.on("error", () => {}); // the tool may exit before reading all of it
+    this.child.once("exit", () => {
+      this.exited = true;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  text(): string {
+    return this.output;
+  }
+
+  /**
+   * Waits until done(output) gives a value, the tool exits, or timeoutSeconds pass; returns the
+   * value, or null on exit or timeout (timedOut() tells which).
+   */
+  async waitFor<T>(done: (output: string) => T | null, timeoutSeconds: number): Promise<T | null> {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    for (;;) {
+      const value = done(this.output);
+      if (value !== null) return value;
+      if (this.exited || Date.now() >= deadline) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  hasExited(): boolean {
+    return this.exited;
+  }
+
+  send(text: string): void {
+    this.child.stdin.write(text, "latin1");
+  }
+
+  /** Ends the tool: closes its stdin (it exits by itself then), and kills it if it lingers. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    this.child.stdin.end();
+    await this.waitFor(() => null, 2);
+    if (!this.exited) this.child.kill("SIGKILL");
+    await this.waitFor(() => null, 2);
+  }
+}
+
+/** What the upload line a module prints when it is loaded ends with (see uploadScript). */
+export function readyLine(name: string): RegExp {
+  return new RegExp(`fixnet-ready ${name} (\\d+) (\\d+)`);
+}
+
+/**
+ * The file fixnet uploads: the module, then a line that prints "fixnet-ready NAME INPUTS
+ * CLASSES" once the module has loaded on the board (built from pieces, so that the marker is not
+ * in the text sent, only in what the board prints).
+ */
+export function uploadScript(moduleText: string, name: string): string {
+  return `${moduleText.trimEnd()}\nprint("fixnet" + "-ready ${name} " + ${name}.inputs + " " + ${name}.classes);\n`;
+}
+
+export interface UploadResult {
+  /** Seconds from starting the tool to the module reporting that it has loaded. */
+  seconds: number;
+  output: string;
+}
+
+/**
+ * Runs the upload command and waits for the module's ready line.
+ * @throws FixnetError "board": cannot connect, the board reports an error (out of memory, a
+ * missing Storage file), or no ready line within timeoutSeconds.
+ */
+export async function uploadEspruinoModule(line: CommandLine, port: string, name: string, timeoutSeconds: number): Promise<UploadResult> {
+  const start = Date.now();
+  const session = new CliSession(line);
+  const ready = readyLine(name);
+  try {
+    const outcome = await session.waitFor((output) => {
+      if (ready.test(output)) return "ready";
+      if (BOARD_ERROR.test(output) || connectionFailure(port, output)) return "failed";
+      return null;
+    }, timeoutSeconds);
+    const output = session.text();
+    if (outcome === "ready") return { seconds: (Date.now() - start) / 1000, output };
+    const failure = connectionFailure(port, output);
+    if (failure) throw failure;
+    const error = BOARD_ERROR.exec(output);
+    if (error) throw new FixnetError("board", `${port}: the board reported an error while loading the module: ${error[0].trim()} (out of memory? see the memory notes in docs/espruino.md)`);
+    throw new FixnetError("board", `${port}: the board did not report the module loaded within ${timeoutSeconds} s (is it an Espruino, at this baud rate? --timeout gives it longer); last output: ${lastLines(output)}`);
+  } finally {
+    await session.stop();
+  }
+}
+
+function lastLines(output: string): string {
+  const lines = output.split("\n").map((text) => text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trim()).filter((text) => text !== "");
+  return JSON.stringify(lines.slice(-3).join(" / "));
+}
+
+export interface EspruinoCheckOptions {
+  port: string;
+  baud: number;
+  /** The module's global name on the board. */
+  name: string;
+  /** [count][inputs] pixels. */
+  images: Uint8Array;
+  count: number;
+  inputs: number;
+  classes: number;
+  /** Seconds for connecting, and again for each image. */
+  timeoutSeconds: number;
+}
+
+/** FirmwareRun's fields plus the board's own time per predict call. */
+export interface EspruinoRun extends FirmwareRun {
+  /** [count] milliseconds per predict() call, measured on the board with getTime(). */
+  milliseconds: number[];
+}
+
+/**
+ * The on-board check: opens the board's REPL with the espruino tool, checks that the module is
+ * loaded, then sends the images one at a time (base64, one line each, not echoed) and reads back
+ * "fixnet-result <n> <digit> <ms> <logits...>" for each.
+ * @throws FixnetError "board" when it cannot connect, the module is not loaded, the board
+ * reports an error, or an answer does not come within the timeout.
+ */
+export async function checkOnEspruino(options: EspruinoCheckOptions): Promise<EspruinoRun> {
+  const { port, name, count, inputs, classes, timeoutSeconds } = options;
+  const session = new CliSession(espruinoTerminalCommand(port, options.baud));
+  const failIfBroken = (output: string): void => {
+    const failure = connectionFailure(port, output);
+    if (failure) throw failure;
+    const error = BOARD_ERROR.exec(output);
+    if (error) throw new FixnetError("board", `${port}: the board reported an error during the check: ${error[0].trim()}`);
+  };
+  try {
+    const connected = await session.waitFor((output) => (/\bConnected\b/.test(output) ? true : connectionFailure(port, output) ? false : null), timeoutSeconds);
+    failIfBroken(session.text());
+    if (connected !== true) throw new FixnetError("board", `${port}: no connection to the board within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
+
+    // "\x10" at the start of a line: Espruino runs it without echoing it back.
+    session.send(`\x10print("fixnet" + "-module " + (typeof ${name} === "object" && typeof ${name}.predict === "function"))\n`);
+    const loaded = await session.waitFor((output) => /fixnet-module (true|false)/.exec(output)?.[1] ?? null, timeoutSeconds);
+    failIfBroken(session.text());
+    if (loaded === null) throw new FixnetError("board", `${port}: the board does not answer at its REPL within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
+    if (loaded !== "true") {
+      throw new FixnetError("board", `${port}: the module "${name}" is not loaded on the board (a reset clears it unless it was uploaded with --config SAVE_ON_SEND=1); run fixnet flash again`);
+    }
+    session.send(`\x10var fixnetCheck = function (n, data) { var pixels = new Uint8Array(E.toArrayBuffer(atob(data))); var start = getTime(); var result = ${name}.predict(pixels); var ms = (getTime() - start) * 1000; print("fixnet" + "-result " + n + " " + result.digit + " " + ms.toFixed(3) + " " + result.logits.join(" ")); };\n`);
+
+    const run: EspruinoRun = {
+      count,
+      classes: new Int32Array(count),
+      logits: new Int8Array(count * classes),
+      stackBytes: null,
+      costs: null,
+      firmwareCycles: null,
+      milliseconds: [],
+    };
+    for (let n = 0; n < count; n++) {
+      const pixels = options.images.subarray(n * inputs, (n + 1) * inputs);
+      session.send(`\x10fixnetCheck(${n}, "${Buffer.from(pixels).toString("base64")}")\n`);
+      const pattern = new RegExp(`fixnet-result ${n} (-?\\d+) ([\\d.]+)((?: -?\\d+){${classes}})\\s`);
+      const match = await session.waitFor((output) => pattern.exec(output), timeoutSeconds);
+      failIfBroken(session.text());
+      if (match === null) throw new FixnetError("board", `${port}: no answer for test image ${n} within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
+      run.classes[n] = Number(match[1]);
+      run.milliseconds.push(Number(match[2]));
+      run.logits.set(match[3].trim().split(" ").map(Number), n * classes);
+    }
+    session.send(`\x10delete fixnetCheck;\n`);
+    return run;
+  } finally {
+    await session.stop();
+  }
+}
