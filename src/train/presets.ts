@@ -14,7 +14,7 @@ export const PRESETS = {
     learningRate: 0.003,
     momentum: 0.9,
     batchSize: 32,
-    epochs: 40,
+    epochs: 60,
     schedule: "cosine",
     decayRate: 1,
     l2: 0,
