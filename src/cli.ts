@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { FixnetError } from "./errors.ts";
 import { registerCodegen } from "./commands/codegen.ts";
 import { registerEval } from "./commands/eval.ts";
+import { registerFlash } from "./commands/flash.ts";
 import { registerInfo } from "./commands/info.ts";
 import { registerInspect } from "./commands/inspect.ts";
 import { terminalIo, type Io } from "./commands/io.ts";
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   registerInfo(program, io);
   registerCodegen(program, io);
   registerSize(program, io);
+  registerFlash(program, io);
   registerInspect(program, io);
   registerReport(program, io);
   for (const command of program.commands) {

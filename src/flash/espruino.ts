@@ -58,6 +58,8 @@ function cliCommand(args: string[]): CommandLine {
 export interface EspruinoUploadOptions {
   port: string;
   baud: number;
+  /** The module's name: its upload script prints readyLine(name) once loaded. */
+  name: string;
   /** The JavaScript file sent to the board's REPL (or to .bootcde with SAVE_ON_SEND=1). */
   code: string;
   /** Storage files to write first: { name: Storage name, path: file on this machine }. */
@@ -66,13 +68,42 @@ export interface EspruinoUploadOptions {
   config: string[];
 }
 
-/** `espruino --no-ble -p PORT -b BAUD [--storage NAME:FILE]... [--config K=V]... CODE`. */
-export function espruinoUploadCommand(options: EspruinoUploadOptions): CommandLine {
-  const args = ["--no-ble", "-p", options.port, "-b", String(options.baud)];
-  for (const file of options.storage) args.push("--storage", `${file.name}:${file.path}`);
-  for (const setting of options.config) args.push("--config", setting);
-  args.push(options.code);
-  return cliCommand(args);
+/** One run of the espruino tool, and the line the board prints when it has done its part. */
+export interface EspruinoStep {
+  line: CommandLine;
+  done: RegExp;
+  /** What it does, for messages: "writing the weights to Storage". */
+  what: string;
+}
+
+/** What the board prints when the module has loaded (see uploadScript). */
+export function readyLine(name: string): RegExp {
+  return new RegExp(`fixnet-ready ${name} (\\d+) (\\d+)`);
+}
+
+/** What the board prints when the Storage files are written (see espruinoUploadSteps). */
+export const STORED_LINE = /fixnet-stored/;
+
+/**
+ * The runs that upload a module: `espruino --no-ble -p PORT -b BAUD [--storage NAME:FILE]...
+ * [--config K=V]... CODE`, in one run. With SAVE_ON_SEND in the settings, the tool 0.1.67 saves
+ * the Storage writes into .bootcde along with the code and garbles them, so the files are then
+ * written by a run of their own first (`--storage NAME:FILE -e 'print(...)'`, which does not
+ * reset the board) and the code is saved by a second.
+ */
+export function espruinoUploadSteps(options: EspruinoUploadOptions): EspruinoStep[] {
+  const connection = ["--no-ble", "-p", options.port, "-b", String(options.baud)];
+  const storage = options.storage.flatMap((file) => ["--storage", `${file.name}:${file.path}`]);
+  const config = options.config.flatMap((setting) => ["--config", setting]);
+  const module = (withStorage: string[]): EspruinoStep => ({
+    line: cliCommand([...connection, ...withStorage, ...config, options.code]),
+    done: readyLine(options.name),
+    what: "uploading the module",
+  });
+  const saving = options.config.some((setting) => setting.startsWith("SAVE_ON_SEND=") && setting !== "SAVE_ON_SEND=0");
+  if (storage.length === 0 || !saving) return [module(storage)];
+  const store = { line: cliCommand([...connection, ...storage, "-e", `print("fixnet" + "-stored")`]), done: STORED_LINE, what: "writing the weights to Storage" };
+  return [store, module([])];
 }
 
 /** `espruino --no-ble -p PORT -b BAUD`: the tool as a terminal, the REPL on its stdin and stdout. */
@@ -163,11 +194,6 @@ class CliSession {
   }
 }
 
-/** What the upload line a module prints when it is loaded ends with (see uploadScript). */
-export function readyLine(name: string): RegExp {
-  return new RegExp(`fixnet-ready ${name} (\\d+) (\\d+)`);
-}
-
 /**
  * The file fixnet uploads: the module, then a line that prints "fixnet-ready NAME INPUTS
  * CLASSES" once the module has loaded on the board (built from pieces, so that the marker is not
@@ -178,33 +204,32 @@ export function uploadScript(moduleText: string, name: string): string {
 }
 
 export interface UploadResult {
-  /** Seconds from starting the tool to the module reporting that it has loaded. */
+  /** Seconds from starting the tool to the board reporting its part done. */
   seconds: number;
   output: string;
 }
 
 /**
- * Runs the upload command and waits for the module's ready line.
+ * Runs one step of an upload and waits for the line that says it is done.
  * @throws FixnetError "board": cannot connect, the board reports an error (out of memory, a
- * missing Storage file), or no ready line within timeoutSeconds.
+ * missing Storage file), or no such line within timeoutSeconds.
  */
-export async function uploadEspruinoModule(line: CommandLine, port: string, name: string, timeoutSeconds: number): Promise<UploadResult> {
+export async function runEspruinoStep(step: EspruinoStep, port: string, timeoutSeconds: number): Promise<UploadResult> {
   const start = Date.now();
-  const session = new CliSession(line);
-  const ready = readyLine(name);
+  const session = new CliSession(step.line);
   try {
     const outcome = await session.waitFor((output) => {
-      if (ready.test(output)) return "ready";
+      if (step.done.test(output)) return "done";
       if (BOARD_ERROR.test(output) || connectionFailure(port, output)) return "failed";
       return null;
     }, timeoutSeconds);
     const output = session.text();
-    if (outcome === "ready") return { seconds: (Date.now() - start) / 1000, output };
+    if (outcome === "done") return { seconds: (Date.now() - start) / 1000, output };
     const failure = connectionFailure(port, output);
     if (failure) throw failure;
     const error = BOARD_ERROR.exec(output);
-    if (error) throw new FixnetError("board", `${port}: the board reported an error while loading the module: ${error[0].trim()} (out of memory? see the memory notes in docs/espruino.md)`);
-    throw new FixnetError("board", `${port}: the board did not report the module loaded within ${timeoutSeconds} s (is it an Espruino, at this baud rate? --timeout gives it longer); last output: ${lastLines(output)}`);
+    if (error) throw new FixnetError("board", `${port}: the board reported an error while ${step.what}: ${error[0].trim()} (out of memory? see the memory notes in docs/espruino.md)`);
+    throw new FixnetError("board", `${port}: the board did not finish ${step.what} within ${timeoutSeconds} s (is it an Espruino, at this baud rate? --timeout gives it longer); last output: ${lastLines(output)}`);
   } finally {
     await session.stop();
   }

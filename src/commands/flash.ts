@@ -1,0 +1,190 @@
+// `fixnet flash QMODEL --target espruino|avr|cortex-m --port PORT` and `--board qemu|simavr`:
+// puts the int8 model on a board (or a virtual board) and checks it there on test images
+// against the emulator. --dry-run writes and builds the files and prints the commands that would
+// touch the board instead of running them.
+
+import type { Command } from "commander";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import { fileProvenance } from "../codegen/c.ts";
+import { checkEspruinoName } from "../codegen/espruino.ts";
+import { loadDataset } from "../data/mnist.ts";
+import { FixnetError } from "../errors.ts";
+import type { BoardCheck } from "../flash/board-check.ts";
+import { checkEspruinoPort, DEFAULT_ESPRUINO_BAUD, formatCommand } from "../flash/espruino.ts";
+import {
+  AVR_BOOTLOADER_BAUD,
+  checkEspruino,
+  chooseProgrammer,
+  CORTEX_M_PROGRAMMERS,
+  DEFAULT_OPENOCD_CONFIG,
+  FLASH_TARGETS,
+  flashEspruino,
+  prepareCBoard,
+  prepareEspruino,
+  runOnVirtualBoard,
+  runUploadCommands,
+  VIRTUAL_BOARD_TARGETS,
+  VIRTUAL_BOARDS,
+  type CheckImages,
+  type CortexMProgrammer,
+  type FlashTarget,
+  type VirtualBoard,
+} from "../flash/flash.ts";
+import { findTool } from "../flash/tools.ts";
+import { readQuantizedModel } from "../model/quantized-file.ts";
+import type { QuantizedModel } from "../model/quantized-model.ts";
+import type { Io } from "./io.ts";
+import { integerIn, oneOf } from "./options.ts";
+
+export const DEFAULT_CHECK_IMAGES = 10;
+export const DEFAULT_FLASH_TIMEOUT = 60;
+
+export interface FlashCommandOptions {
+  target?: FlashTarget;
+  port?: string;
+  board?: VirtualBoard;
+  baud?: number;
+  name: string;
+  inline?: boolean;
+  config: string[];
+  programmer?: CortexMProgrammer;
+  openocdConfig: string;
+  images: number;
+  data?: string;
+  out?: string;
+  timeout: number;
+  dryRun?: boolean;
+  checkOnly?: boolean;
+}
+
+const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
+const bytes = (value: number): string => `${value.toLocaleString("en-US")} bytes`;
+
+/** "10 of 10 test images give the emulator's logits exactly; 9 correct (90.0%)". */
+export function formatBoardCheck(check: BoardCheck): string {
+  const exact = check.exact === check.images
+    ? `all ${check.images} test images give the emulator's logits exactly`
+    : `${check.images - check.exact} of ${check.images} test images DIFFER from the emulator (first: ${check.firstMismatch})`;
+  return `${exact}; ${check.correct} classified correctly (accuracy ${percent(check.accuracy)})`;
+}
+
+/** The check fails the command when any logit differs: the board does not run the model. */
+function requireExact(check: BoardCheck, where: string): void {
+  if (check.exact !== check.images) {
+    throw new FixnetError("board", `${where}: the on-board check failed: ${check.images - check.exact} of ${check.images} test images differ from the emulator; first: ${check.firstMismatch}`);
+  }
+}
+
+function checkImages(model: QuantizedModel, qmodelPath: string, options: FlashCommandOptions): CheckImages {
+  const test = loadDataset(options.data).test;
+  if (test.rows * test.cols !== model.layers[0]) {
+    throw new FixnetError("bad-option", `${qmodelPath}: the model takes ${model.layers[0]} inputs but the test images have ${test.rows * test.cols} pixels`);
+  }
+  if (options.images > test.count) throw new FixnetError("bad-option", `--images: ${options.images} asked for, the test set has ${test.count}`);
+  return { images: test.images.subarray(0, options.images * model.layers[0]), labels: test.labels.subarray(0, options.images), count: options.images };
+}
+
+/** --target and --board together: the board decides the target, and they must agree. */
+function resolveTarget(options: FlashCommandOptions): FlashTarget {
+  if (options.board) {
+    const implied = VIRTUAL_BOARD_TARGETS[options.board];
+    if (options.target && options.target !== implied) throw new FixnetError("bad-option", `--board ${options.board} runs --target ${implied} firmware, not ${options.target}`);
+    if (options.port) throw new FixnetError("bad-option", `--board ${options.board} is a virtual board: leave out --port ${options.port}`);
+    return implied;
+  }
+  if (!options.target) throw new FixnetError("bad-option", `--target is required: ${FLASH_TARGETS.join(", ")} (or --board ${VIRTUAL_BOARDS.join("|")} for a virtual board)`);
+  return options.target;
+}
+
+export async function runFlash(qmodelPath: string, options: FlashCommandOptions, io: Io): Promise<void> {
+  const target = resolveTarget(options);
+  if (target === "espruino") checkEspruinoName(options.name);
+  if (target === "espruino" && !options.port) {
+    throw new FixnetError("bad-option", `--target espruino needs --port PORT: a serial device such as /dev/ttyACM0, or tcp://HOST:PORT for a board on the network (the Linux interpreter's espruino --telnet is tcp://127.0.0.1:2323)`);
+  }
+  const model = readQuantizedModel(qmodelPath);
+  const check = checkImages(model, qmodelPath, options);
+  // --dry-run keeps its files (the printed commands name them); a real run removes its own.
+  const folder = options.out ? resolve(options.out) : mkdtempSync(resolve(tmpdir(), "fixnet-flash-"));
+  const removeFolder = !options.out && !options.dryRun;
+  try {
+    if (options.board) {
+      const result = runOnVirtualBoard(model, options.board, folder, check);
+      const where = options.board === "simavr" ? "simavr (ATmega328P, 16 MHz)" : "QEMU lm3s6965evb (Cortex-M3)";
+      io.out(`${where}: ${formatBoardCheck(result.check)}\n`);
+      if (result.cycles) {
+        io.out(`cycles per inference: mean ${Math.round(result.cycles.mean).toLocaleString("en-US")} (${result.cycles.milliseconds.mean.toFixed(2)} ms at 16 MHz), min ${result.cycles.min.toLocaleString("en-US")}, max ${result.cycles.max.toLocaleString("en-US")}\n`);
+      }
+      requireExact(result.check, where);
+      return;
+    }
+
+    if (target === "espruino") {
+      const espruino = { port: options.port!, baud: options.baud ?? DEFAULT_ESPRUINO_BAUD, name: options.name, inline: Boolean(options.inline), config: options.config };
+      const sample = { pixels: check.images.subarray(0, model.layers[0]), label: check.labels[0], description: "MNIST test image 0" };
+      if (options.checkOnly) {
+        if (options.dryRun) throw new FixnetError("bad-option", `--check-only runs no upload command; leave out --dry-run`);
+        checkEspruinoPort(espruino.port);
+        const result = await checkEspruino(model, espruino.port, espruino.baud, espruino.name, check, options.timeout);
+        io.out(`on-board check: ${formatBoardCheck(result.check)}; ${result.milliseconds.mean.toFixed(2)} ms per inference on the board\n`);
+        requireExact(result.check, espruino.port);
+        return;
+      }
+      const plan = prepareEspruino(model, folder, espruino, fileProvenance(qmodelPath), sample, !options.dryRun);
+      io.err(`wrote ${plan.files.join(", ")}\n`);
+      if (options.dryRun) {
+        for (const line of plan.commands) io.out(`${formatCommand(line)}\n`);
+        io.out(`# then the on-board check, ${check.count} test images through the REPL: ${formatCommand(plan.checkCommand)}\n`);
+        return;
+      }
+      io.err(`uploading to ${espruino.port}: module ${bytes(plan.moduleBytes)}${plan.weightsBytes ? `, weights ${bytes(plan.weightsBytes)} to Storage` : " (weights inlined)"}\n`);
+      const result = await flashEspruino(model, plan, espruino, check, options.timeout);
+      io.out(`uploaded in ${result.uploadSeconds.toFixed(1)} s; ${plan.saved ? "saved to flash (SAVE_ON_SEND=1): it runs again after a reset" : "in RAM: a reset clears it (--config SAVE_ON_SEND=1 keeps it)"}\n`);
+      io.out(`on-board check: ${formatBoardCheck(result.check)}; ${result.milliseconds.mean.toFixed(2)} ms per inference on the board\n`);
+      requireExact(result.check, espruino.port);
+      return;
+    }
+
+    const programmer = chooseProgrammer(options.programmer ?? null, (tool) => findTool(tool) !== null);
+    const plan = prepareCBoard(model, target, folder, { port: options.port, baud: options.baud ?? AVR_BOOTLOADER_BAUD, programmer, openocdConfig: options.openocdConfig }, programmer);
+    io.err(`built ${plan.files.join(", ")}\n`);
+    if (options.dryRun) {
+      for (const line of plan.commands) io.out(`${formatCommand(line)}\n`);
+      return;
+    }
+    runUploadCommands(plan.commands, options.timeout);
+    io.out(`flashed with ${plan.commands.map((line) => line.command).join(", ")}\n`);
+    io.out(target === "avr"
+      ? `the firmware answers over the serial port at 1,000,000 baud (firmware-template/avr/README.md); --board simavr runs the same firmware in simulation with the on-board check\n`
+      : `the firmware talks through semihosting, so it needs the debug probe attached (firmware-template/cortex-m/README.md); --board qemu runs it in simulation with the on-board check\n`);
+  } finally {
+    if (removeFolder) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+export function registerFlash(program: Command, io: Io): void {
+  program
+    .command("flash")
+    .description("put an int8 model on a board (Espruino, Arduino Uno, Cortex-M) or a virtual board (QEMU, simavr) and check it there against the emulator")
+    .argument("<qmodel>", "quantized model file written by fixnet quantize")
+    .option("--target <target>", `${FLASH_TARGETS.join(", ")}`, oneOf(FLASH_TARGETS))
+    .option("--port <port>", "espruino: a serial device or tcp://HOST:PORT; avr: the Arduino's serial port")
+    .option("--board <board>", `a virtual board instead of a port: ${VIRTUAL_BOARDS.join(" (Cortex-M3), ")} (ATmega328P)`, oneOf(VIRTUAL_BOARDS))
+    .option("--baud <rate>", `serial speed (espruino default ${DEFAULT_ESPRUINO_BAUD}; avr: the bootloader's, default ${AVR_BOOTLOADER_BAUD})`, integerIn(300, 4_000_000))
+    .option("--name <name>", "espruino: the module's global variable and Storage file prefix", "mnist")
+    .option("--inline", "espruino: weights inlined in the module as base64 (one upload, costs RAM) instead of a Storage file")
+    .option("--config <key=value>", "espruino: an EspruinoTools setting, repeatable; SAVE_ON_SEND=1 keeps the module after a reset", (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option("--programmer <tool>", `cortex-m: ${CORTEX_M_PROGRAMMERS.join(" or ")} (default: whichever is installed, openocd first)`, oneOf(CORTEX_M_PROGRAMMERS))
+    .option("--openocd-config <file>", "cortex-m with openocd: the board configuration", DEFAULT_OPENOCD_CONFIG)
+    .option("--images <n>", `test images for the on-board check (default ${DEFAULT_CHECK_IMAGES})`, integerIn(1, 10_000), DEFAULT_CHECK_IMAGES)
+    .option("--data <dir>", "MNIST-format data whose test images are used (default: bundled MNIST)")
+    .option("--out <dir>", "keep the generated and built files here (default: a temporary folder)")
+    .option("--timeout <seconds>", `give up on a board that does not answer within this (default ${DEFAULT_FLASH_TIMEOUT})`, integerIn(1, 3600), DEFAULT_FLASH_TIMEOUT)
+    .option("--dry-run", "write and build the files, print the commands that would touch the board, run none of them")
+    .option("--check-only", "espruino: no upload, only the on-board check of the module already there")
+    .action(async (qmodelPath: string, options: FlashCommandOptions) => {
+      await runFlash(qmodelPath, options, io);
+    });
+}

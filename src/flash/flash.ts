@@ -1,0 +1,264 @@
+// `fixnet flash` as library calls: from an int8 model to a running board. Espruino boards get
+// the generated module and its weights through the espruino tool and are then checked on test
+// images; Arduino Unos (avrdude) and Cortex-M boards (openocd or st-flash) get the firmware built
+// from the generated C; the virtual boards (QEMU, simavr) run that firmware and are checked the
+// same way. Each step is a typed function; printing is left to the command.
+
+import { spawnSync } from "node:child_process";
+import { statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateEspruinoFiles, weightsStorageName, writeEspruinoFiles, type SampleImage } from "../codegen/espruino.ts";
+import type { CProvenance } from "../codegen/c.ts";
+import { FixnetError } from "../errors.ts";
+import type { QuantizedModel } from "../model/quantized-model.ts";
+import { judgeBoardRun, type BoardCheck } from "./board-check.ts";
+import {
+  checkEspruinoPort,
+  checkOnEspruino,
+  espruinoTerminalCommand,
+  espruinoUploadSteps,
+  runEspruinoStep,
+  uploadScript,
+  type CommandLine,
+  type EspruinoRun,
+  type EspruinoStep,
+} from "./espruino.ts";
+import { buildModelFirmware, statistics, type Statistics } from "./measure.ts";
+import { runOnQemu, runOnSimavr, type FirmwareRun } from "./simulators.ts";
+import { AVR_FREQUENCY, buildSimavrRunner, TARGET_TOOLS, type Firmware } from "./toolchains.ts";
+import { requireTools, TOOLS, type ToolRequirement } from "./tools.ts";
+
+export const FLASH_TARGETS = ["espruino", "avr", "cortex-m"] as const;
+export type FlashTarget = (typeof FLASH_TARGETS)[number];
+
+/** Simulated boards that run the same firmware as the real ones, for users without hardware. */
+export const VIRTUAL_BOARDS = ["qemu", "simavr"] as const;
+export type VirtualBoard = (typeof VIRTUAL_BOARDS)[number];
+export const VIRTUAL_BOARD_TARGETS: Record<VirtualBoard, FlashTarget> = { qemu: "cortex-m", simavr: "avr" };
+
+export const CORTEX_M_PROGRAMMERS = ["openocd", "st-flash"] as const;
+export type CortexMProgrammer = (typeof CORTEX_M_PROGRAMMERS)[number];
+
+/** The board the Cortex-M firmware is linked for (firmware-template/cortex-m/lm3s6965.ld). */
+export const DEFAULT_OPENOCD_CONFIG = "board/ek-lm3s6965.cfg";
+/** Where st-flash writes: the start of an STM32's flash, which it also maps at address 0. */
+export const STM32_FLASH_ADDRESS = "0x08000000";
+/** The Uno's Optiboot bootloader speed. */
+export const AVR_BOOTLOADER_BAUD = 115200;
+
+/** The programs that put firmware on a board, and where Debian gets them. */
+export const UPLOAD_TOOLS = {
+  avrdude: { tool: "avrdude", debianPackage: "avrdude", purpose: "uploading to an Arduino through its bootloader" },
+  avrObjcopy: { tool: "avr-objcopy", debianPackage: "binutils-avr", purpose: "turning AVR firmware into Intel hex" },
+  openocd: { tool: "openocd", debianPackage: "openocd", purpose: "flashing a Cortex-M board through a debug probe" },
+  stFlash: { tool: "st-flash", debianPackage: "stlink-tools", purpose: "flashing an STM32 board through an ST-Link" },
+  armObjcopy: { tool: "arm-none-eabi-objcopy", debianPackage: "binutils-arm-none-eabi", purpose: "turning Cortex-M firmware into a raw image" },
+} as const satisfies Record<string, ToolRequirement>;
+
+/** Commands that touch a board: run in order, or printed by --dry-run. */
+export interface UploadPlan {
+  /** The files written (generated code, built firmware). */
+  files: string[];
+  commands: CommandLine[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Espruino
+
+export interface EspruinoFlashOptions {
+  port: string;
+  baud: number;
+  name: string;
+  inline: boolean;
+  /** EspruinoTools settings, "KEY=VALUE". */
+  config: string[];
+}
+
+export interface EspruinoPlan extends UploadPlan {
+  /** The runs of the espruino tool that upload (commands holds their command lines). */
+  steps: EspruinoStep[];
+  /** The REPL session that runs the on-board check. */
+  checkCommand: CommandLine;
+  moduleBytes: number;
+  weightsBytes: number;
+  /** true when SAVE_ON_SEND=1 puts the module in flash (it then runs at every start). */
+  saved: boolean;
+}
+
+/** "KEY=VALUE" with an EspruinoTools-style key. */
+export function checkEspruinoSetting(setting: string): void {
+  if (!/^[A-Z][A-Z0-9_]*=\S*$/.test(setting)) {
+    throw new FixnetError("bad-option", `--config ${setting}: expected KEY=VALUE with an EspruinoTools setting such as SAVE_ON_SEND=1 (npx espruino --listconfigs lists them)`);
+  }
+}
+
+/**
+ * Writes the module (NAME.js, NAME.bin unless inlined, NAME-example.js given a sample) and the
+ * file to upload (NAME-upload.js: the module and a line saying it loaded) into folder, and
+ * returns the espruino command that uploads them.
+ */
+export function prepareEspruino(model: QuantizedModel, folder: string, options: EspruinoFlashOptions, provenance: CProvenance | null, sample: SampleImage | null, checkPort = true): EspruinoPlan {
+  if (checkPort) checkEspruinoPort(options.port);
+  options.config.forEach(checkEspruinoSetting);
+  const generated = generateEspruinoFiles(model, options.name, { inline: options.inline }, provenance, sample);
+  const files = writeEspruinoFiles(folder, generated);
+  const code = join(folder, `${options.name}-upload.js`);
+  writeFileSync(code, uploadScript(generated[0].data as string, options.name));
+  const weights = options.inline ? [] : [{ name: weightsStorageName(options.name), path: join(folder, weightsStorageName(options.name)) }];
+  const steps = espruinoUploadSteps({ port: options.port, baud: options.baud, name: options.name, code, storage: weights, config: options.config });
+  return {
+    files: [...files, code],
+    steps,
+    commands: steps.map((step) => step.line),
+    checkCommand: espruinoTerminalCommand(options.port, options.baud),
+    moduleBytes: statSync(files[0]).size,
+    weightsBytes: options.inline ? 0 : statSync(weights[0].path).size,
+    saved: options.config.includes("SAVE_ON_SEND=1"),
+  };
+}
+
+/** Test images for the on-board check: [count][inputs] pixels and their labels. */
+export interface CheckImages {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface EspruinoFlashResult {
+  uploadSeconds: number;
+  check: BoardCheck;
+  /** The board's own time per predict() call. */
+  milliseconds: Statistics;
+}
+
+/**
+ * Runs the upload, then the on-board check (checkEspruino).
+ * @throws FixnetError "board" when the board cannot be reached or does not answer in time.
+ */
+export async function flashEspruino(model: QuantizedModel, plan: EspruinoPlan, options: EspruinoFlashOptions, check: CheckImages, timeoutSeconds: number): Promise<EspruinoFlashResult> {
+  let uploadSeconds = 0;
+  for (const step of plan.steps) uploadSeconds += (await runEspruinoStep(step, options.port, timeoutSeconds)).seconds;
+  const result = await checkEspruino(model, options.port, options.baud, options.name, check, timeoutSeconds);
+  return { uploadSeconds, ...result };
+}
+
+/** The on-board check alone, on a board that already runs the module. */
+export async function checkEspruino(model: QuantizedModel, port: string, baud: number, name: string, check: CheckImages, timeoutSeconds: number): Promise<{ check: BoardCheck; milliseconds: Statistics }> {
+  const run: EspruinoRun = await checkOnEspruino({
+    port, baud, name, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds,
+  });
+  return { check: judgeBoardRun(model, check.images, check.labels, check.count, run), milliseconds: statistics(run.milliseconds) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// C boards: Arduino Uno (avrdude), Cortex-M (openocd, st-flash)
+
+export interface CFlashOptions {
+  /** avr: the serial port of the bootloader. */
+  port?: string;
+  /** avr: the bootloader's baud rate. */
+  baud: number;
+  /** cortex-m: which program flashes (null: whichever is installed, openocd first). */
+  programmer: CortexMProgrammer | null;
+  openocdConfig: string;
+}
+
+/** Runs a build tool; a failure is a fixnet bug, so it is not a FixnetError. */
+function runBuildTool(line: CommandLine): void {
+  const result = spawnSync(line.command, line.args, { encoding: "utf8", timeout: 120_000 });
+  if (result.error || result.status !== 0) throw new Error(`${line.command} ${line.args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
+}
+
+/** openocd or st-flash: the one asked for, else the first installed (openocd when neither is, so
+ *  that --dry-run still prints a command). */
+export function chooseProgrammer(asked: CortexMProgrammer | null, findInstalled: (tool: string) => boolean): CortexMProgrammer {
+  if (asked !== null) return asked;
+  if (findInstalled(UPLOAD_TOOLS.openocd.tool)) return "openocd";
+  if (findInstalled(UPLOAD_TOOLS.stFlash.tool)) return "st-flash";
+  return "openocd";
+}
+
+/**
+ * Builds the firmware for target from the model's generated C (the firmware of
+ * firmware-template/avr or cortex-m, as `fixnet size` builds it) in folder, converts it to what
+ * the programmer takes, and returns the upload command.
+ * @throws FixnetError "missing-tool" without the target's compiler; "bad-option" without --port for avr.
+ */
+export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m", folder: string, options: CFlashOptions, programmer: CortexMProgrammer): UploadPlan & { firmware: Firmware } {
+  if (target === "avr") {
+    if (!options.port) throw new FixnetError("bad-option", `--target avr needs --port PORT, the Arduino's serial port (for example /dev/ttyACM0); or --board simavr for a virtual board`);
+    requireTools([TOOLS.avrCompiler, TOOLS.avrBinutils, TOOLS.avrLibc, TOOLS.hostCompiler, UPLOAD_TOOLS.avrObjcopy]);
+    const firmware = buildModelFirmware(model, "avr", folder);
+    const hex = firmware.path.replace(/\.elf$/, ".hex");
+    runBuildTool({ command: "avr-objcopy", args: ["-O", "ihex", "-R", ".eeprom", firmware.path, hex] });
+    const upload = { command: "avrdude", args: ["-c", "arduino", "-p", "m328p", "-P", options.port, "-b", String(options.baud), "-D", "-U", `flash:w:${hex}:i`] };
+    return { firmware, files: [firmware.path, hex], commands: [upload] };
+  }
+  requireTools([TOOLS.armCompiler, TOOLS.armBinutils, TOOLS.armLibc, TOOLS.hostCompiler]);
+  const firmware = buildModelFirmware(model, "cortex-m3", folder);
+  if (programmer === "openocd") {
+    const upload = { command: "openocd", args: ["-f", options.openocdConfig, "-c", `program ${firmware.path} verify reset exit`] };
+    return { firmware, files: [firmware.path], commands: [upload] };
+  }
+  const image = firmware.path.replace(/\.elf$/, ".bin");
+  runBuildTool({ command: "arm-none-eabi-objcopy", args: ["-O", "binary", firmware.path, image] });
+  const upload = { command: "st-flash", args: ["--reset", "write", image, STM32_FLASH_ADDRESS] };
+  return { firmware, files: [firmware.path, image], commands: [upload] };
+}
+
+/** The tool each upload command needs. */
+export function uploadRequirement(line: CommandLine): ToolRequirement | null {
+  return Object.values(UPLOAD_TOOLS).find((requirement) => requirement.tool === line.command) ?? null;
+}
+
+/**
+ * Runs upload commands in order, each with a timeout.
+ * @throws FixnetError "missing-tool" when a program is not installed, "board" when one fails
+ * (no board on the port, no probe) or runs past the timeout, with its last lines of output.
+ */
+export function runUploadCommands(commands: CommandLine[], timeoutSeconds: number): void {
+  for (const line of commands) {
+    const requirement = uploadRequirement(line);
+    if (requirement) requireTools([requirement]);
+    const result = spawnSync(line.command, line.args, { encoding: "utf8", timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-3).join(" / ");
+    if (result.error && (result.error as NodeJS.ErrnoException).code !== "ETIMEDOUT") throw new FixnetError("board", `${line.command}: ${result.error.message}`);
+    if (result.signal) throw new FixnetError("board", `${line.command} did not finish within ${timeoutSeconds} s (is the board connected and in its bootloader?); last output: ${JSON.stringify(output)}`);
+    if (result.status !== 0) throw new FixnetError("board", `${line.command} failed (exit ${result.status}): ${output} (is the board connected, on that port, and not open in another program?)`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Virtual boards
+
+export interface VirtualBoardResult {
+  board: VirtualBoard;
+  check: BoardCheck;
+  /** simavr: exact cycles per inference (and milliseconds at 16 MHz); QEMU: null (no cycles). */
+  cycles: (Statistics & { milliseconds: Statistics }) | null;
+}
+
+/**
+ * Builds the firmware the real board would get and runs it on the virtual board over the
+ * check images: simavr (ATmega328P at 16 MHz, images over the UART) or QEMU's lm3s6965evb
+ * (Cortex-M3, images through semihosting). Works in folder.
+ * @throws FixnetError "missing-tool" when the toolchain or the simulator is missing.
+ */
+export function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoard, folder: string, check: CheckImages): VirtualBoardResult {
+  const classes = model.layers[model.layers.length - 1];
+  const images = check.images.subarray(0, check.count * model.layers[0]);
+  let run: FirmwareRun;
+  if (board === "simavr") {
+    requireTools(TARGET_TOOLS.avr);
+    const firmware = buildModelFirmware(model, "avr", folder);
+    run = runOnSimavr(firmware, buildSimavrRunner(join(folder, "tools")), images, check.count, classes);
+  } else {
+    requireTools(TARGET_TOOLS["cortex-m3"]);
+    const firmware = buildModelFirmware(model, "cortex-m3", folder);
+    run = runOnQemu(firmware, images, check.count, classes);
+  }
+  const cycles = board === "simavr" && run.costs !== null
+    ? { ...statistics(run.costs), milliseconds: statistics(run.costs.map((value) => (1000 * value) / AVR_FREQUENCY)) }
+    : null;
+  return { board, check: judgeBoardRun(model, check.images, check.labels, check.count, run), cycles };
+}
