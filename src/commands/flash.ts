@@ -12,7 +12,7 @@ import { checkEspruinoName } from "../codegen/espruino.ts";
 import { loadDataset } from "../data/mnist.ts";
 import { FixnetError } from "../errors.ts";
 import type { BoardCheck } from "../flash/board-check.ts";
-import { checkEspruinoPort, DEFAULT_ESPRUINO_BAUD, formatCommand } from "../flash/espruino.ts";
+import { checkEspruinoPort, checkSerialPort, DEFAULT_ESPRUINO_BAUD, formatCommand } from "../flash/espruino.ts";
 import {
   AVR_BOOTLOADER_BAUD,
   checkEspruino,
@@ -31,8 +31,9 @@ import {
   type CortexMProgrammer,
   type FlashTarget,
   type VirtualBoard,
+  UPLOAD_TOOLS,
 } from "../flash/flash.ts";
-import { findTool } from "../flash/tools.ts";
+import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
 import type { Io } from "./io.ts";
@@ -148,6 +149,14 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
     }
 
     const programmer = chooseProgrammer(options.programmer ?? null, (tool) => findTool(tool) !== null);
+    if (!options.dryRun) {
+      // Before the build: a missing uploader or port is the user's to fix, and quick to report.
+      if (target === "cortex-m" && !options.programmer && findTool(UPLOAD_TOOLS.openocd.tool) === null && findTool(UPLOAD_TOOLS.stFlash.tool) === null) {
+        throw new FixnetError("missing-tool", `neither openocd nor st-flash is installed (needed for flashing a Cortex-M board): apt-get install --no-install-recommends openocd (any debug probe) or stlink-tools (ST-Link)`);
+      }
+      requireTools([target === "avr" ? UPLOAD_TOOLS.avrdude : programmer === "openocd" ? UPLOAD_TOOLS.openocd : UPLOAD_TOOLS.stFlash]);
+      if (target === "avr" && options.port) checkSerialPort(options.port);
+    }
     const plan = prepareCBoard(model, target, folder, { port: options.port, baud: options.baud ?? AVR_BOOTLOADER_BAUD, programmer, openocdConfig: options.openocdConfig }, programmer);
     io.err(`built ${plan.files.join(", ")}\n`);
     if (options.dryRun) {

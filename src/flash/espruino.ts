@@ -46,6 +46,11 @@ export function checkEspruinoPort(port: string): void {
   if (!port.startsWith("/")) {
     throw new FixnetError("bad-option", `--port ${port}: expected a serial device such as /dev/ttyACM0 or a network board such as tcp://192.168.1.50:23`);
   }
+  checkSerialPort(port);
+}
+
+/** A serial device that is there. */
+export function checkSerialPort(port: string): void {
   if (!existsSync(port)) {
     throw new FixnetError("board", `${port}: no such serial port (is the board plugged in? the ports present are listed by ls /dev/ttyACM* /dev/ttyUSB*)`);
   }

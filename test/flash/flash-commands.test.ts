@@ -1,0 +1,131 @@
+// `fixnet flash` without a real board: the exact commands --dry-run prints for every target, the
+// virtual boards (simavr, QEMU) running the firmware for real with the on-board check, and the
+// one-line refusals for missing options, ports and tools.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.ts";
+import { bufferIo } from "../../src/commands/io.ts";
+import { espruinoCliPath } from "../../src/flash/espruino.ts";
+import { findTool } from "../../src/flash/tools.ts";
+import { goldenFolder, root, targetMissing } from "../codegen/support.ts";
+
+const model = join(goldenFolder, "relu.qmodel.json");
+const data = join(root, "test", "fixtures", "mnist-small");
+const folder = mkdtempSync(join(tmpdir(), "fixnet-flash-test-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+async function flash(args: string[]) {
+  const io = bufferIo();
+  const code = await main(["flash", model, "--data", data, ...args], io);
+  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
+}
+
+const espruino = `${process.execPath} ${espruinoCliPath()} --no-ble`;
+
+describe("fixnet flash --dry-run, Espruino", () => {
+  it("prints the one espruino command that writes the weights to Storage and uploads the module", async () => {
+    const out = join(folder, "espruino");
+    const result = await flash(["--target", "espruino", "--port", "/dev/ttyACM7", "--dry-run", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const [upload, check] = result.stdout.trimEnd().split("\n");
+    expect(upload).toBe(`${espruino} -p /dev/ttyACM7 -b 115200 --storage mnist.bin:${out}/mnist.bin ${out}/mnist-upload.js`);
+    expect(check).toBe(`# then the on-board check, 10 test images through the REPL: ${espruino} -p /dev/ttyACM7 -b 115200`);
+    for (const file of ["mnist.js", "mnist.bin", "mnist-example.js", "mnist-upload.js"]) expect(existsSync(join(out, file)), file).toBe(true);
+    expect(readFileSync(join(out, "mnist-upload.js"), "utf8")).toMatch(/print\("fixnet" \+ "-ready mnist " \+ mnist\.inputs \+ " " \+ mnist\.classes\);\n$/);
+  });
+
+  it("writes the weights on their own before saving the module with SAVE_ON_SEND=1", async () => {
+    const out = join(folder, "espruino-saved");
+    const result = await flash(["--target", "espruino", "--port", "tcp://192.168.1.50:23", "--baud", "9600", "--name", "digits", "--config", "SAVE_ON_SEND=1", "--dry-run", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().split("\n").slice(0, 2)).toEqual([
+      `${espruino} -p tcp://192.168.1.50:23 -b 9600 --storage digits.bin:${out}/digits.bin -e 'print("fixnet" + "-stored")'`,
+      `${espruino} -p tcp://192.168.1.50:23 -b 9600 --config SAVE_ON_SEND=1 ${out}/digits-upload.js`,
+    ]);
+  });
+
+  it("uploads one file with --inline", async () => {
+    const out = join(folder, "espruino-inline");
+    const result = await flash(["--target", "espruino", "--port", "/dev/ttyUSB0", "--inline", "--dry-run", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split("\n")[0]).toBe(`${espruino} -p /dev/ttyUSB0 -b 115200 ${out}/mnist-upload.js`);
+    expect(existsSync(join(out, "mnist.bin"))).toBe(false);
+  });
+});
+
+describe.skipIf(targetMissing("avr"))("fixnet flash, AVR", () => {
+  it("--dry-run builds the firmware and prints the avrdude command", async () => {
+    const out = join(folder, "avr");
+    const result = await flash(["--target", "avr", "--port", "/dev/ttyACM0", "--dry-run", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const hex = join(out, "build", "fixnet-avr.hex");
+    expect(result.stdout).toBe(`avrdude -c arduino -p m328p -P /dev/ttyACM0 -b 115200 -D -U flash:w:${hex}:i\n`);
+    expect(readFileSync(hex, "utf8")).toMatch(/^:[0-9A-F]{10}/);
+  });
+
+  it("--board simavr runs the firmware on 20 test images, bit-exact, and counts cycles", async () => {
+    const result = await flash(["--board", "simavr", "--images", "20"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^simavr \(ATmega328P, 16 MHz\): all 20 test images give the emulator's logits exactly; \d+ classified correctly \(accuracy [\d.]+%\)\n/);
+    expect(result.stdout).toMatch(/cycles per inference: mean [\d,]+ \([\d.]+ ms at 16 MHz\)/);
+  });
+
+  it.skipIf(findTool("avrdude") !== null)("without avrdude: one line naming the package, before building", async () => {
+    const result = await flash(["--target", "avr", "--port", "/dev/ttyACM0"]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toBe("fixnet: avrdude not found (needed for uploading to an Arduino through its bootloader): install the Debian package avrdude (apt-get install --no-install-recommends avrdude)\n");
+  });
+});
+
+describe.skipIf(targetMissing("cortex-m3"))("fixnet flash, Cortex-M", () => {
+  it("--dry-run prints the openocd or st-flash command", async () => {
+    const out = join(folder, "cortex-m");
+    const openocd = await flash(["--target", "cortex-m", "--programmer", "openocd", "--dry-run", "--out", out]);
+    expect(openocd.code, openocd.stderr).toBe(0);
+    expect(openocd.stdout).toBe(`openocd -f board/ek-lm3s6965.cfg -c 'program ${out}/build/fixnet-cortex-m3.elf verify reset exit'\n`);
+    const stFlash = await flash(["--target", "cortex-m", "--programmer", "st-flash", "--dry-run", "--out", out]);
+    expect(stFlash.code, stFlash.stderr).toBe(0);
+    expect(stFlash.stdout).toBe(`st-flash --reset write ${out}/build/fixnet-cortex-m3.bin 0x08000000\n`);
+    expect(existsSync(join(out, "build", "fixnet-cortex-m3.bin"))).toBe(true);
+  });
+
+  it("--board qemu runs the firmware on 20 test images, bit-exact", async () => {
+    const result = await flash(["--board", "qemu", "--images", "20"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^QEMU lm3s6965evb \(Cortex-M3\): all 20 test images give the emulator's logits exactly; \d+ classified correctly/);
+  });
+});
+
+describe("fixnet flash refusals: one line each", () => {
+  const cases: [string[], number, RegExp][] = [
+    [[], 2, /^fixnet: --target is required: espruino, avr, cortex-m \(or --board qemu\|simavr for a virtual board\)\n$/],
+    [["--board", "simavr", "--target", "cortex-m"], 2, /--board simavr runs --target avr firmware, not cortex-m/],
+    [["--board", "qemu", "--port", "/dev/ttyACM0"], 2, /--board qemu is a virtual board: leave out --port/],
+    [["--target", "espruino"], 2, /--target espruino needs --port PORT/],
+    [["--target", "espruino", "--port", "COM3"], 2, /--port COM3: expected a serial device such as \/dev\/ttyACM0/],
+    [["--target", "espruino", "--port", "tcp://a b"], 2, /expected tcp:\/\/HOST or tcp:\/\/HOST:PORT/],
+    [["--target", "espruino", "--port", "/dev/ttyNOSUCH"], 6, /^fixnet: \/dev\/ttyNOSUCH: no such serial port \(is the board plugged in\?/],
+    [["--target", "espruino", "--port", "/dev/null", "--config", "save"], 2, /--config save: expected KEY=VALUE/],
+    [["--target", "espruino", "--port", "/dev/null", "--name", "my-net"], 2, /--name "my-net": contains "-"/],
+    [["--target", "avr", "--dry-run"], 2, /--target avr needs --port PORT/],
+  ];
+  for (const [args, code, message] of cases) {
+    it(`${args.join(" ") || "(no options)"} → exit ${code}`, async () => {
+      const result = await flash(args);
+      expect(result.code).toBe(code);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    });
+  }
+
+  it("an Espruino that does not answer: one line, within the timeout", async () => {
+    const start = Date.now();
+    const result = await flash(["--target", "espruino", "--port", "tcp://127.0.0.1:2399", "--timeout", "10"]);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/fixnet: tcp:\/\/127\.0\.0\.1:2399: cannot connect to the Espruino board \(RECEIVE ERROR: .*ECONNREFUSED.*\); is the board on the network/);
+    expect(Date.now() - start).toBeLessThan(10_000);
+  });
+});
