@@ -141,7 +141,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
         return;
       }
       io.err(`uploading to ${espruino.port}: module ${bytes(plan.moduleBytes)}${plan.weightsBytes ? `, weights ${bytes(plan.weightsBytes)} to Storage` : " (weights inlined)"}\n`);
-      const result = await flashEspruino(model, plan, espruino, check, options.timeout);
+      const result = await flashEspruino(model, plan, espruino, check, options.timeout, (reason) => io.err(`${reason}\n`));
       io.out(`uploaded in ${result.uploadSeconds.toFixed(1)} s; ${plan.saved ? "saved to flash (SAVE_ON_SEND=1): it runs again after a reset" : "in RAM: a reset clears it (--config SAVE_ON_SEND=1 keeps it)"}\n`);
       io.out(`on-board check: ${formatBoardCheck(result.check)}; ${result.milliseconds.mean.toFixed(2)} ms per inference on the board\n`);
       requireExact(result.check, espruino.port);

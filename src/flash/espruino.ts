@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { compactJavaScript } from "../codegen/js-syntax.ts";
 import { FixnetError } from "../errors.ts";
 import type { FirmwareRun } from "./simulators.ts";
 
@@ -200,40 +201,73 @@ class CliSession {
 }
 
 /**
- * The file fixnet uploads: the module, then a line that prints "fixnet-ready NAME INPUTS
- * CLASSES" once the module has loaded on the board (built from pieces, so that the marker is not
- * in the text sent, only in what the board prints).
+ * The file fixnet uploads: the module without comments or indentation (less to send, and less
+ * for the board to store), then a line that prints "fixnet-ready NAME INPUTS CLASSES" once the
+ * module has loaded on the board (built from pieces, so that the marker is not in the text
+ * sent, only in what the board prints).
  */
 export function uploadScript(moduleText: string, name: string): string {
-  return `${moduleText.trimEnd()}\nprint("fixnet" + "-ready ${name} " + ${name}.inputs + " " + ${name}.classes);\n`;
+  return `${compactJavaScript(moduleText)}print("fixnet" + "-ready ${name} " + ${name}.inputs + " " + ${name}.classes);\n`;
 }
 
 export interface UploadResult {
-  /** Seconds from starting the tool to the board reporting its part done. */
+  /** Seconds from starting the tool to the board reporting its part done (the last attempt). */
   seconds: number;
+  /** Runs of the tool it took (more than 1 when an upload arrived garbled and was sent again). */
+  attempts: number;
   output: string;
 }
 
+/** Board errors that mean the text arrived garbled (characters lost on the way: the Linux
+ *  interpreter's telnet server drops some under load), so that sending it again can help. */
+const GARBLED = /ReferenceError|SyntaxError|CRC-32|holds \d+ bytes|different data|Got [^\n]* expected/;
+
+/** What Espruino prints when its input buffer overflowed and characters were lost. */
+const OVERFLOW = /FIFO_FULL/;
+
+/** How long the board may take, after the tool has sent everything, to report the module
+ *  loaded (it runs from flash after a SAVE_ON_SEND upload); longer means the text was garbled
+ *  into an unfinished statement the REPL is still waiting to see closed. */
+const AFTER_SENT_SECONDS = 15;
+
+export const UPLOAD_ATTEMPTS = 3;
+
 /**
- * Runs one step of an upload and waits for the line that says it is done.
+ * Runs one step of an upload and waits for the line that says it is done; an upload that
+ * arrives garbled is sent again, up to UPLOAD_ATTEMPTS runs (onRetry says why).
  * @throws FixnetError "board": cannot connect, the board reports an error (out of memory, a
  * missing Storage file), or no such line within timeoutSeconds.
  */
-export async function runEspruinoStep(step: EspruinoStep, port: string, timeoutSeconds: number): Promise<UploadResult> {
+export async function runEspruinoStep(step: EspruinoStep, port: string, timeoutSeconds: number, onRetry: (reason: string) => void = () => {}): Promise<UploadResult> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptEspruinoStep(step, port, timeoutSeconds);
+    if ("seconds" in outcome) return { ...outcome, attempts: attempt };
+    if (attempt >= UPLOAD_ATTEMPTS) throw new FixnetError("board", `${port}: ${outcome.garbled} while ${step.what}, ${attempt} times (a bad connection? a slower --baud may help)`);
+    onRetry(`${outcome.garbled} while ${step.what}; sending it again (attempt ${attempt + 1} of ${UPLOAD_ATTEMPTS})`);
+  }
+}
+
+async function attemptEspruinoStep(step: EspruinoStep, port: string, timeoutSeconds: number): Promise<{ seconds: number; output: string } | { garbled: string }> {
   const start = Date.now();
   const session = new CliSession(step.line);
+  const verdict = (output: string): "done" | "failed" | null => {
+    if (step.done.test(output)) return "done";
+    if (BOARD_ERROR.test(output) || OVERFLOW.test(output) || connectionFailure(port, output)) return "failed";
+    return null;
+  };
   try {
-    const outcome = await session.waitFor((output) => {
-      if (step.done.test(output)) return "done";
-      if (BOARD_ERROR.test(output) || connectionFailure(port, output)) return "failed";
-      return null;
-    }, timeoutSeconds);
+    let outcome = await session.waitFor((output) => verdict(output) ?? (/Upload Complete/.test(output) ? "sent" : null), timeoutSeconds);
+    if (outcome === "sent") outcome = await session.waitFor(verdict, Math.min(AFTER_SENT_SECONDS, Math.max(1, timeoutSeconds - (Date.now() - start) / 1000)));
     const output = session.text();
     if (outcome === "done") return { seconds: (Date.now() - start) / 1000, output };
+    if (OVERFLOW.test(output)) return { garbled: "the board's input buffer overflowed (FIFO_FULL: characters lost)" };
     const failure = connectionFailure(port, output);
     if (failure) throw failure;
     const error = BOARD_ERROR.exec(output);
+    if (error && GARBLED.test(error[0])) return { garbled: `the upload arrived garbled (the board reported ${error[0].trim()})` };
     if (error) throw new FixnetError("board", `${port}: the board reported an error while ${step.what}: ${error[0].trim()} (out of memory? see the memory notes in docs/espruino.md)`);
+    if (/Upload Complete/.test(output)) return { garbled: `the upload arrived garbled (sent, but the board did not report it done within ${AFTER_SENT_SECONDS} s)` };
+    if (session.hasExited()) throw new FixnetError("board", `${port}: the espruino tool stopped before the board finished ${step.what}; last output: ${lastLines(output)}`);
     throw new FixnetError("board", `${port}: the board did not finish ${step.what} within ${timeoutSeconds} s (is it an Espruino, at this baud rate? --timeout gives it longer); last output: ${lastLines(output)}`);
   } finally {
     await session.stop();
@@ -275,26 +309,43 @@ export interface EspruinoRun extends FirmwareRun {
 export async function checkOnEspruino(options: EspruinoCheckOptions): Promise<EspruinoRun> {
   const { port, name, count, inputs, classes, timeoutSeconds } = options;
   const session = new CliSession(espruinoTerminalCommand(port, options.baud));
-  const failIfBroken = (output: string): void => {
-    const failure = connectionFailure(port, output);
-    if (failure) throw failure;
-    const error = BOARD_ERROR.exec(output);
-    if (error) throw new FixnetError("board", `${port}: the board reported an error during the check: ${error[0].trim()}`);
+  /** Sends one line (run without echo: "\x10" at its start) and waits for pattern in what the
+   *  board prints after it; a line that arrives garbled is sent again. */
+  const exchange = async (line: string, pattern: RegExp, what: string): Promise<RegExpExecArray> => {
+    for (let attempt = 1; ; attempt++) {
+      const from = session.text().length;
+      session.send(`\x10${line}\n`);
+      const match = await session.waitFor((output) => {
+        const fresh = output.slice(from);
+        return pattern.exec(fresh) ?? (BOARD_ERROR.test(fresh) || OVERFLOW.test(fresh) || connectionFailure(port, output) ? false : null);
+      }, timeoutSeconds);
+      if (match) return match;
+      const fresh = session.text().slice(from);
+      const failure = connectionFailure(port, session.text());
+      if (failure) throw failure;
+      const error = BOARD_ERROR.exec(fresh);
+      if (((error && GARBLED.test(error[0])) || OVERFLOW.test(fresh)) && attempt < UPLOAD_ATTEMPTS && !session.hasExited()) continue;
+      if (OVERFLOW.test(fresh)) throw new FixnetError("board", `${port}: the board's input buffer overflowed (FIFO_FULL) during the check (${what}), ${attempt} times`);
+      if (error) throw new FixnetError("board", `${port}: the board reported an error during the check (${what}): ${error[0].trim()}`);
+      throw new FixnetError("board", `${port}: no answer from the board (${what}) within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
+    }
   };
   try {
     const connected = await session.waitFor((output) => (/\bConnected\b/.test(output) ? true : connectionFailure(port, output) ? false : null), timeoutSeconds);
-    failIfBroken(session.text());
+    const failure = connectionFailure(port, session.text());
+    if (failure) throw failure;
     if (connected !== true) throw new FixnetError("board", `${port}: no connection to the board within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
 
-    // "\x10" at the start of a line: Espruino runs it without echoing it back.
-    session.send(`\x10print("fixnet" + "-module " + (typeof ${name} === "object" && typeof ${name}.predict === "function"))\n`);
-    const loaded = await session.waitFor((output) => /fixnet-module (true|false)/.exec(output)?.[1] ?? null, timeoutSeconds);
-    failIfBroken(session.text());
-    if (loaded === null) throw new FixnetError("board", `${port}: the board does not answer at its REPL within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
-    if (loaded !== "true") {
+    // The helper that runs one image, then whether the module is there ("fixnet-" markers are
+    // assembled on the board, so that they appear only in what it prints).
+    const loaded = await exchange(
+      `var fixnetCheck = function (n, data) { var pixels = new Uint8Array(E.toArrayBuffer(atob(data))); var start = getTime(); var result = ${name}.predict(pixels); var ms = (getTime() - start) * 1000; ` +
+        `print("fixnet" + "-result " + n + " " + result.digit + " " + ms.toFixed(3) + " " + result.logits.join(" ")); }; ` +
+        `print("fixnet" + "-module " + (typeof ${name} === "object" && typeof ${name}.predict === "function"))`,
+      /fixnet-module (true|false)/, "is the module loaded?");
+    if (loaded[1] !== "true") {
       throw new FixnetError("board", `${port}: the module "${name}" is not loaded on the board (a reset clears it unless it was uploaded with --config SAVE_ON_SEND=1); run fixnet flash again`);
     }
-    session.send(`\x10var fixnetCheck = function (n, data) { var pixels = new Uint8Array(E.toArrayBuffer(atob(data))); var start = getTime(); var result = ${name}.predict(pixels); var ms = (getTime() - start) * 1000; print("fixnet" + "-result " + n + " " + result.digit + " " + ms.toFixed(3) + " " + result.logits.join(" ")); };\n`);
 
     const run: EspruinoRun = {
       count,
@@ -307,11 +358,8 @@ export async function checkOnEspruino(options: EspruinoCheckOptions): Promise<Es
     };
     for (let n = 0; n < count; n++) {
       const pixels = options.images.subarray(n * inputs, (n + 1) * inputs);
-      session.send(`\x10fixnetCheck(${n}, "${Buffer.from(pixels).toString("base64")}")\n`);
       const pattern = new RegExp(`fixnet-result ${n} (-?\\d+) ([\\d.]+)((?: -?\\d+){${classes}})\\s`);
-      const match = await session.waitFor((output) => pattern.exec(output), timeoutSeconds);
-      failIfBroken(session.text());
-      if (match === null) throw new FixnetError("board", `${port}: no answer for test image ${n} within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);
+      const match = await exchange(`fixnetCheck(${n}, "${Buffer.from(pixels).toString("base64")}")`, pattern, `test image ${n}`);
       run.classes[n] = Number(match[1]);
       run.milliseconds.push(Number(match[2]));
       run.logits.set(match[3].trim().split(" ").map(Number), n * classes);

@@ -132,12 +132,12 @@ export interface EspruinoFlashResult {
 }
 
 /**
- * Runs the upload, then the on-board check (checkEspruino).
+ * Runs the upload (a garbled one is sent again: onRetry says so), then the on-board check.
  * @throws FixnetError "board" when the board cannot be reached or does not answer in time.
  */
-export async function flashEspruino(model: QuantizedModel, plan: EspruinoPlan, options: EspruinoFlashOptions, check: CheckImages, timeoutSeconds: number): Promise<EspruinoFlashResult> {
+export async function flashEspruino(model: QuantizedModel, plan: EspruinoPlan, options: EspruinoFlashOptions, check: CheckImages, timeoutSeconds: number, onRetry: (reason: string) => void = () => {}): Promise<EspruinoFlashResult> {
   let uploadSeconds = 0;
-  for (const step of plan.steps) uploadSeconds += (await runEspruinoStep(step, options.port, timeoutSeconds)).seconds;
+  for (const step of plan.steps) uploadSeconds += (await runEspruinoStep(step, options.port, timeoutSeconds, onRetry)).seconds;
   const result = await checkEspruino(model, options.port, options.baud, options.name, check, timeoutSeconds);
   return { uploadSeconds, ...result };
 }

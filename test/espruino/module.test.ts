@@ -14,6 +14,7 @@ import {
   generateEspruinoModule,
   weightLayout,
 } from "../../src/codegen/espruino.ts";
+import { compactJavaScript } from "../../src/codegen/js-syntax.ts";
 import { FixnetError } from "../../src/errors.ts";
 import { multiplyByQuantizedMultiplier } from "../../src/quantize/fixed-point.ts";
 import { expectEmulatorLogits, expectGolden, loadGolden, mnist } from "../codegen/support.ts";
@@ -108,6 +109,16 @@ describe("Espruino module (Node)", () => {
     expect(() => generateEspruinoModule(model, "net", { inline: true }, null)).toThrow(/at most 65536 can be inlined/);
   });
 
+  it("runs the same without comments (what fixnet flash uploads)", () => {
+    const files = generateEspruinoFiles(relu, "net", { inline: true }, null, null);
+    const compact = compactJavaScript(files[0].data as string);
+    expect(compact.length).toBeLessThan((files[0].data as string).length * 0.8);
+    expect(compact).not.toMatch(/\/\*|^\s/m);
+    const net = runInNodeEspruino(compact).net as EspruinoNet;
+    const { classes, logits } = predictAll(net, golden.inputs, golden.count);
+    expectGolden(golden, golden.cases[0], logits, classes, "node, compacted");
+  });
+
   it("takes plain arrays, clamping and rounding like Uint8ClampedArray", () => {
     const net = loadNet();
     const pixels = Array.from(mnistImages.subarray(0, 784));
@@ -141,6 +152,11 @@ describe("Espruino weights file and names", () => {
       else expect(table).toBe(-1);
     });
     expect(layout.bytes).toBe(784 * 8 + 256 + 8 * 8 + 256 + 8 * 10);
+  });
+
+  it("strips comments but not strings that look like them", () => {
+    const code = `/* head */\nvar a = "/* kept */ // kept"; // gone\n  var b = 'it\\'s /*'; /* gone\n over lines */ var c = 4 / 2;\n\n`;
+    expect(compactJavaScript(code)).toBe(`var a = "/* kept */ // kept";\nvar b = 'it\\'s /*';   var c = 4 / 2;\n`);
   });
 
   it("computes zlib's CRC-32", () => {
