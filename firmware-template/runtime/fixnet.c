@@ -12,17 +12,21 @@
 #if defined(__AVR__)
 #define FIXNET_READ_S8(address) ((int8_t)pgm_read_byte(address))
 #define FIXNET_READ_S32(address) ((int32_t)pgm_read_dword(address))
-#define FIXNET_COPY_FROM_FLASH(destination, source, bytes) memcpy_P((destination), (source), (bytes))
+#define FIXNET_READ_U16(address) ((uint16_t)pgm_read_word(address))
+#define FIXNET_READ_POINTER(address) pgm_read_ptr(address)
 #else
 #define FIXNET_READ_S8(address) (*(address))
 #define FIXNET_READ_S32(address) (*(address))
+#define FIXNET_READ_U16(address) (*(address))
+#define FIXNET_READ_POINTER(address) (*(address))
 #endif
 
 /* Build switches. Every combination gives the same logits; fixnet's tests build several.
  *
- * FIXNET_AVR_ASM (AVR only; default 1 there): the multiply-accumulate and the requantization
- * multiply in fixnet_avr.S instead of the C below (fixnet_multiply_by_quantized_multiplier_narrow_s32
- * is its C twin).
+ * FIXNET_AVR_ASM (AVR only; default 1 there): the whole forward pass (fixnet_forward_s8: each
+ * layer's sums, requantization, clamp and table, then the class) in fixnet_avr.S instead of the
+ * C below, which is its twin (fixnet_multiply_by_quantized_multiplier_narrow_s32 for the
+ * multiply). fixnet_predict's argument checks stay in C either way.
  *
  * FIXNET_UNSIGNED_PRODUCTS (default 1 on AVR without the assembly, else 0): how a weight times
  * an input is formed in C. 0: (int8) w * (uint8) u, a signed product, the obvious form. 1:
@@ -34,7 +38,8 @@
  * rather than the reference fixnet_multiply_by_quantized_multiplier_s32.
  *
  * FIXNET_CHUNK (default 8): how many non-zero inputs are gathered before their weight rows are
- * summed; four sums stay in registers across a chunk. 3 (AVR) or 8 bytes of stack each. */
+ * summed; four sums stay in registers across a chunk. 3 (AVR) or 8 bytes of stack each; the
+ * assembly reads it too. */
 #if defined(__AVR__) && !defined(FIXNET_AVR_ASM)
 #define FIXNET_AVR_ASM 1
 #endif
@@ -76,26 +81,23 @@
 #define FIXNET_PRODUCT(weight, value) ((uint32_t)(int32_t)((int16_t)(weight) * (int16_t)(value)))
 #endif
 
-#if FIXNET_AVR_ASM
-#define FIXNET_MULTIPLY_BY_QUANTIZED_MULTIPLIER fixnet_avr_multiply_by_quantized_multiplier_s32
-#elif FIXNET_NARROW_MULTIPLY
+#if FIXNET_NARROW_MULTIPLY
 #define FIXNET_MULTIPLY_BY_QUANTIZED_MULTIPLIER fixnet_multiply_by_quantized_multiplier_narrow_s32
 #else
 #define FIXNET_MULTIPLY_BY_QUANTIZED_MULTIPLIER fixnet_multiply_by_quantized_multiplier_s32
 #endif
 
-/* A non-zero input and its weight row: 3 bytes on AVR, the layout fixnet_avr.S reads. */
-typedef struct {
-    uint8_t value;     /* the input as uint8 (int8 + 128), 1..255 */
-    const int8_t *row; /* weights[i][0 .. stride), in flash */
-} fixnet_term_t;
-
-/* The length of a weight row: outputs rounded up to a multiple of 4 (see fixnet_layer_t). */
-#define FIXNET_STRIDE(outputs) ((uint16_t)(((outputs) + 3u) & ~3u))
-
 #if FIXNET_AVR_ASM
-void fixnet_avr_accumulate_rows(uint32_t *sums, const fixnet_term_t *terms, uint8_t count, uint16_t blocks);
+/* fixnet_avr.S: fixnet_forward_s8 (below) in assembly, for a model in flash; and the
+ * requantization multiply it calls (exported for fixnet's tests). */
+int fixnet_avr_forward_s8(const fixnet_model_t *model, const uint8_t *pixels, int8_t *logits, int32_t *scratch);
 int32_t fixnet_avr_multiply_by_quantized_multiplier_s32(int32_t x, int32_t multiplier, int8_t shift);
+#define FIXNET_FORWARD fixnet_avr_forward_s8
+/* fixnet_avr.S reads the structs at fixed offsets (its FIXNET_MODEL_* and FIXNET_LAYER_* constants). */
+typedef char fixnet_avr_struct_layout_check[sizeof(fixnet_model_t) == 14 && offsetof(fixnet_model_t, layers) == 12 &&
+                                            sizeof(fixnet_layer_t) == 17 && offsetof(fixnet_layer_t, clamp_max) == 16 ? 1 : -1];
+#else
+#define FIXNET_FORWARD fixnet_forward_s8
 #endif
 
 /* ------------------------------------------------------------------------------------------ */
@@ -168,7 +170,18 @@ int32_t fixnet_multiply_by_quantized_multiplier_narrow_s32(int32_t x, int32_t mu
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Dense layer                                                                                */
+/* The forward pass in C (fixnet_avr.S replaces all of it on AVR unless FIXNET_AVR_ASM is 0)   */
+
+#if !FIXNET_AVR_ASM
+
+/* A non-zero input and its weight row (3 bytes on AVR). */
+typedef struct {
+    uint8_t value;     /* the input as uint8 (int8 + 128), 1..255 */
+    const int8_t *row; /* weights[i][0 .. stride), in flash */
+} fixnet_term_t;
+
+/* The length of a weight row: outputs rounded up to a multiple of 4 (see fixnet_layer_t). */
+#define FIXNET_STRIDE(outputs) ((uint16_t)(((outputs) + 3u) & ~3u))
 
 /* The int32 a sum stands for, from its value modulo 2^32 (no implementation-defined cast). */
 static int32_t fixnet_int32_from_uint32(uint32_t value)
@@ -181,9 +194,6 @@ static int32_t fixnet_int32_from_uint32(uint32_t value)
  * zero weights, so four sums are always done together and there is no remainder loop). */
 static void fixnet_accumulate_rows(uint32_t *accumulators, uint16_t stride, const fixnet_term_t *terms, uint8_t count)
 {
-#if FIXNET_AVR_ASM
-    fixnet_avr_accumulate_rows(accumulators, terms, count, stride / 4);
-#else
     uint16_t j;
     uint8_t k;
     for (j = 0; j < stride; j += 4) {
@@ -204,7 +214,6 @@ static void fixnet_accumulate_rows(uint32_t *accumulators, uint16_t stride, cons
         accumulators[j + 2] = sum2;
         accumulators[j + 3] = sum3;
     }
-#endif
 }
 
 /* accumulators[j] = bias[j] + sum_i weights[i][j] * input[i] (the true int32, mod 2^32) for
@@ -276,59 +285,62 @@ static void fixnet_requantize_s8(const fixnet_layer_t *layer, const uint32_t *ac
     }
 }
 
-/* ------------------------------------------------------------------------------------------ */
-
-int fixnet_predict(const fixnet_model_t *model, const uint8_t *pixels, int8_t *logits,
-                   int32_t *scratch, uint16_t scratch_words)
+/* The layer's outputs for an input: output[j] = int8 output j + offset, through accumulators
+ * ([stride] uint32 scratch). output may be the input buffer: it is written after every sum. */
+static void fixnet_dense_s8(const fixnet_layer_t *layer, const uint8_t *input, uint32_t *accumulators,
+                            uint8_t *output, uint8_t offset)
 {
 #if defined(__AVR__)
-    /* The structs are in flash, which AVR reads only with LPM: copy them to the stack. */
-    fixnet_model_t header_copy;
-    fixnet_layer_t layer_copy;
-    const fixnet_model_t *header = &header_copy;
-#else
-    const fixnet_model_t *header = model;
+    /* The struct is in flash, which AVR reads only with LPM: copy it to the stack. */
+    fixnet_layer_t copy;
+    memcpy_P(&copy, layer, sizeof copy);
+    layer = &copy;
 #endif
-    const fixnet_layer_t *layer;
-    uint32_t *accumulators;
-    uint8_t *activations;
+    fixnet_accumulate_s8(layer, input, accumulators);
+    fixnet_requantize_s8(layer, accumulators, output, offset);
+}
+
+/* Runs every layer of the model: logits ([classes] int8) for pixels ([inputs] raw pixels);
+ * returns the class (the largest logit's index, ties to the lowest). scratch: [accumulator_words]
+ * uint32 sums, then the hidden activations as uint8; a layer's activations are overwritten by
+ * its outputs only after all its sums are done. */
+static int fixnet_forward_s8(const fixnet_model_t *model, const uint8_t *pixels, int8_t *logits, int32_t *scratch)
+{
+    uint8_t *activations = (uint8_t *)(scratch + FIXNET_READ_U16(&model->accumulator_words));
+    const fixnet_layer_t *layer = FIXNET_READ_POINTER(&model->layers);
     const uint8_t *input = pixels;
-    uint16_t l, k;
+    const uint16_t classes = FIXNET_READ_U16(&model->classes);
+    uint16_t layers_left, k;
     int best = 0;
-
-    if (model == NULL || pixels == NULL || logits == NULL || scratch == NULL) {
-        return FIXNET_ERROR_ARGUMENT;
-    }
-#if defined(__AVR__)
-    FIXNET_COPY_FROM_FLASH(&header_copy, model, sizeof header_copy);
-#endif
-    if (header->format != FIXNET_MODEL_FORMAT) {
-        return FIXNET_ERROR_MODEL;
-    }
-    if (scratch_words < header->scratch_words) {
-        return FIXNET_ERROR_SCRATCH;
-    }
-    /* scratch: [widest stride] uint32 sums, then the hidden activations as uint8. A layer's
-     * activations are overwritten by its outputs only after all its sums are done. */
-    accumulators = (uint32_t *)scratch;
-    activations = (uint8_t *)(scratch + header->accumulator_words);
-
-    for (l = 0; l < header->layer_count; l++) {
-        const int last = l + 1 == header->layer_count;
-#if defined(__AVR__)
-        FIXNET_COPY_FROM_FLASH(&layer_copy, &header->layers[l], sizeof layer_copy);
-        layer = &layer_copy;
-#else
-        layer = &header->layers[l];
-#endif
-        fixnet_accumulate_s8(layer, input, accumulators);
-        fixnet_requantize_s8(layer, accumulators, last ? (uint8_t *)logits : activations, last ? 0 : 128);
+    for (layers_left = FIXNET_READ_U16(&model->layer_count); layers_left > 0; layers_left--, layer++) {
+        const int last = layers_left == 1;
+        fixnet_dense_s8(layer, input, (uint32_t *)scratch, last ? (uint8_t *)logits : activations, last ? 0 : 128);
         input = activations;
     }
-    for (k = 1; k < header->classes; k++) {
+    for (k = 1; k < classes; k++) {
         if (logits[k] > logits[best]) {
             best = k;
         }
     }
     return best;
+}
+
+#endif /* !FIXNET_AVR_ASM */
+
+/* ------------------------------------------------------------------------------------------ */
+
+int fixnet_predict(const fixnet_model_t *model, const uint8_t *pixels, int8_t *logits,
+                   int32_t *scratch, uint16_t scratch_words)
+{
+    if (model == NULL || pixels == NULL || logits == NULL || scratch == NULL) {
+        return FIXNET_ERROR_ARGUMENT;
+    }
+    /* The model is in flash on AVR: each field is read with FIXNET_READ_* (LPM there). */
+    if (FIXNET_READ_U16(&model->format) != FIXNET_MODEL_FORMAT) {
+        return FIXNET_ERROR_MODEL;
+    }
+    if (scratch_words < FIXNET_READ_U16(&model->scratch_words)) {
+        return FIXNET_ERROR_SCRATCH;
+    }
+    return FIXNET_FORWARD(model, pixels, logits, scratch);
 }
