@@ -15,6 +15,7 @@ import type { BoardCheck } from "../flash/board-check.ts";
 import { checkEspruinoPort, checkSerialPort, DEFAULT_ESPRUINO_BAUD, formatCommand } from "../flash/espruino.ts";
 import {
   AVR_BOOTLOADER_BAUD,
+  checkAvrBoard,
   checkEspruino,
   chooseProgrammer,
   CORTEX_M_PROGRAMMERS,
@@ -33,6 +34,7 @@ import {
   type VirtualBoard,
   UPLOAD_TOOLS,
 } from "../flash/flash.ts";
+import { AVR_FREQUENCY } from "../flash/toolchains.ts";
 import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
@@ -165,9 +167,13 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
     }
     runUploadCommands(plan.commands, options.timeout);
     io.out(`flashed with ${plan.commands.map((line) => line.command).join(", ")}\n`);
-    io.out(target === "avr"
-      ? `the firmware answers over the serial port at 1,000,000 baud (firmware-template/avr/README.md); --board simavr runs the same firmware in simulation with the on-board check\n`
-      : `the firmware talks through semihosting, so it needs the debug probe attached (firmware-template/cortex-m/README.md); --board qemu runs it in simulation with the on-board check\n`);
+    if (target === "avr") {
+      const result = await checkAvrBoard(model, options.port!, check, options.timeout);
+      io.out(`on-board check: ${formatBoardCheck(result)}; ${Math.round(result.cycles.mean).toLocaleString("en-US")} cycles (${((1000 * result.cycles.mean) / AVR_FREQUENCY).toFixed(2)} ms at 16 MHz) per inference, counted by the board\n`);
+      requireExact(result, options.port!);
+      return;
+    }
+    io.out(`the firmware talks through semihosting, so it needs the debug probe attached (firmware-template/cortex-m/README.md); --board qemu runs it in simulation with the on-board check\n`);
   } finally {
     if (removeFolder) rmSync(folder, { recursive: true, force: true });
   }

@@ -24,6 +24,7 @@ import {
   type EspruinoStep,
 } from "./espruino.ts";
 import { buildModelFirmware, statistics, type Statistics } from "./measure.ts";
+import { AVR_FIRMWARE_BAUD, AVR_RESET_SECONDS, checkOverSerial } from "./serial.ts";
 import { runOnQemu, runOnSimavr, type FirmwareRun } from "./simulators.ts";
 import { AVR_FREQUENCY, buildSimavrRunner, TARGET_TOOLS, type Firmware } from "./toolchains.ts";
 import { requireTools, TOOLS, type ToolRequirement } from "./tools.ts";
@@ -226,6 +227,18 @@ export function runUploadCommands(commands: CommandLine[], timeoutSeconds: numbe
     if (result.signal) throw new FixnetError("board", `${line.command} did not finish within ${timeoutSeconds} s (is the board connected and in its bootloader?); last output: ${JSON.stringify(output)}`);
     if (result.status !== 0) throw new FixnetError("board", `${line.command} failed (exit ${result.status}): ${output} (is the board connected, on that port, and not open in another program?)`);
   }
+}
+
+/**
+ * The on-board check of the AVR firmware on a real board, over its serial port (opening it
+ * resets an Uno; the firmware then answers at AVR_FIRMWARE_BAUD).
+ * @throws FixnetError "board" when the board does not answer.
+ */
+export async function checkAvrBoard(model: QuantizedModel, port: string, check: CheckImages, timeoutSeconds: number, settleSeconds = AVR_RESET_SECONDS): Promise<BoardCheck & { cycles: Statistics }> {
+  const run = await checkOverSerial({
+    port, baud: AVR_FIRMWARE_BAUD, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds,
+  });
+  return { ...judgeBoardRun(model, check.images, check.labels, check.count, run), cycles: statistics(run.firmwareCycles ?? []) };
 }
 
 // ---------------------------------------------------------------------------------------------
