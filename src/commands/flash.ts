@@ -51,7 +51,7 @@ export interface FlashCommandOptions {
   baud?: number;
   name: string;
   inline?: boolean;
-  config: string[];
+  config?: string[];
   programmer?: CortexMProgrammer;
   openocdConfig: string;
   images: number;
@@ -125,7 +125,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
     }
 
     if (target === "espruino") {
-      const espruino = { port: options.port!, baud: options.baud ?? DEFAULT_ESPRUINO_BAUD, name: options.name, inline: Boolean(options.inline), config: options.config };
+      const espruino = { port: options.port!, baud: options.baud ?? DEFAULT_ESPRUINO_BAUD, name: options.name, inline: Boolean(options.inline), config: options.config ?? [] };
       const sample = { pixels: check.images.subarray(0, model.layers[0]), label: check.labels[0], description: "MNIST test image 0" };
       if (options.checkOnly) {
         if (options.dryRun) throw new FixnetError("bad-option", `--check-only runs no upload command; leave out --dry-run`);
@@ -190,13 +190,13 @@ export function registerFlash(program: Command, io: Io): void {
     .option("--baud <rate>", `serial speed (espruino default ${DEFAULT_ESPRUINO_BAUD}; avr: the bootloader's, default ${AVR_BOOTLOADER_BAUD})`, integerIn(300, 4_000_000))
     .option("--name <name>", "espruino: the module's global variable and Storage file prefix", "mnist")
     .option("--inline", "espruino: weights inlined in the module as base64 (one upload, costs RAM) instead of a Storage file")
-    .option("--config <key=value>", "espruino: an EspruinoTools setting, repeatable; SAVE_ON_SEND=1 keeps the module after a reset", (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option("--config <key=value>", "espruino: an EspruinoTools setting, repeatable; SAVE_ON_SEND=1 keeps the module after a reset", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--programmer <tool>", `cortex-m: ${CORTEX_M_PROGRAMMERS.join(" or ")} (default: whichever is installed, openocd first)`, oneOf(CORTEX_M_PROGRAMMERS))
     .option("--openocd-config <file>", "cortex-m with openocd: the board configuration", DEFAULT_OPENOCD_CONFIG)
-    .option("--images <n>", `test images for the on-board check (default ${DEFAULT_CHECK_IMAGES})`, integerIn(1, 10_000), DEFAULT_CHECK_IMAGES)
+    .option("--images <n>", "test images for the on-board check", integerIn(1, 10_000), DEFAULT_CHECK_IMAGES)
     .option("--data <dir>", "MNIST-format data whose test images are used (default: bundled MNIST)")
     .option("--out <dir>", "keep the generated and built files here (default: a temporary folder)")
-    .option("--timeout <seconds>", `give up on a board that does not answer within this (default ${DEFAULT_FLASH_TIMEOUT})`, integerIn(1, 3600), DEFAULT_FLASH_TIMEOUT)
+    .option("--timeout <seconds>", "give up on a board that does not answer within this", integerIn(1, 3600), DEFAULT_FLASH_TIMEOUT)
     .option("--dry-run", "write and build the files, print the commands that would touch the board, run none of them")
     .option("--check-only", "espruino: no upload, only the on-board check of the module already there")
     .action(async (qmodelPath: string, options: FlashCommandOptions) => {
