@@ -70,6 +70,32 @@ const FROM = 3;       // samples (gradient) or parameters (update): [FROM, TO)
 const TO = 4;
 const SIZE = 5;       // the batch's size
 const FAILED = 6;     // 1 once the worker has thrown
+const RATE = 8;       // 2 words: the update's rate as float64 bits (main → worker)
+const LOSS = 10;      // 2 words: the worker half's loss sum as float64 bits (worker → main)
+const CORRECT = 12;   // the worker half's correct count
+const CONTROL_WORDS = 14;
+
+// Every word shared with the worker is read and written with Atomics, never plainly: V8 may
+// reuse a plain load of shared memory made in an earlier round of a long-running loop.
+/** A float64 and its two 32-bit words, for moving doubles through Atomics. */
+interface Float64Words { value: Float64Array; words: Int32Array }
+
+function createFloat64Words(): Float64Words {
+  const value = new Float64Array(1);
+  return { value, words: new Int32Array(value.buffer) };
+}
+
+function storeFloat64(control: Int32Array, at: number, value: number, scratch: Float64Words): void {
+  scratch.value[0] = value;
+  Atomics.store(control, at, scratch.words[0]);
+  Atomics.store(control, at + 1, scratch.words[1]);
+}
+
+function loadFloat64(control: Int32Array, at: number, scratch: Float64Words): number {
+  scratch.words[0] = Atomics.load(control, at);
+  scratch.words[1] = Atomics.load(control, at + 1);
+  return scratch.value[0];
+}
 const GRADIENT_JOB = 1;
 const UPDATE_JOB = 2;
 
@@ -87,8 +113,6 @@ export interface WorkerSetup {
   batch: Omit<SparseBatch, "size">;
   capacity: number;
   control: Int32Array;
-  /** [lossSum, correct] of the worker's half; [2] carries the step's rate to the worker. */
-  results: Float64Array;
 }
 
 /**
@@ -109,8 +133,7 @@ export async function createWorkerStepper(network: Network, settings: StepSettin
     second: shared(size),
     batch: { start: batch.start, index: batch.index, value: batch.value, labels: batch.labels, targets: batch.targets },
     capacity,
-    control: new Int32Array(new SharedArrayBuffer(8 * 4)),
-    results: new Float64Array(new SharedArrayBuffer(3 * 8)),
+    control: new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4)),
   };
   const worker = new Worker(new URL("./step-worker-entry.js", import.meta.url), { workerData: setup });
   let workerError: unknown = null;
@@ -122,17 +145,18 @@ export async function createWorkerStepper(network: Network, settings: StepSettin
 
   const workspace = createWorkspace(network, capacity);
   const weights = weightRanges(network);
-  const { control, results, first, second } = setup;
+  const { control, first, second } = setup;
   const split = size >> 1;
+  const scratch = createFloat64Words();
   let generation = 0;
 
   const dispatch = (kind: number, from: number, to: number, batchSize: number): void => {
     generation++;
-    control[KIND] = kind;
-    control[FROM] = from;
-    control[TO] = to;
-    control[SIZE] = batchSize;
-    Atomics.store(control, GENERATION, generation); // publishes the words above
+    Atomics.store(control, KIND, kind);
+    Atomics.store(control, FROM, from);
+    Atomics.store(control, TO, to);
+    Atomics.store(control, SIZE, batchSize);
+    Atomics.store(control, GENERATION, generation); // publishes the words above and the shared arrays
     Atomics.notify(control, GENERATION);
   };
   const join = (): void => {
@@ -149,10 +173,10 @@ export async function createWorkerStepper(network: Network, settings: StepSettin
       dispatch(GRADIENT_JOB, 0, half, job.size);
       const b = computeGradients(network, job, workspace, second, half, job.size);
       join();
-      const result = { lossSum: results[0] + b.lossSum, correct: results[1] + b.correct };
+      const result = { lossSum: loadFloat64(control, LOSS, scratch) + b.lossSum, correct: Atomics.load(control, CORRECT) + b.correct };
 
       const rate = optimizer.beginStep(learningRate);
-      results[2] = rate;
+      storeFloat64(control, RATE, rate, scratch);
       dispatch(UPDATE_JOB, 0, split, job.size);
       updateRange(network.parameters, first, second, weights, settings.l2, optimizer, rate, split, size);
       join();
@@ -173,7 +197,8 @@ export function serveSteps(setup: WorkerSetup, ready: () => void): void {
   const optimizer = createOptimizer(setup.settings.optimizer, setup.parameters.length, true, setup.optimizerState);
   const weights = weightRanges(network);
   const batch: SparseBatch = { ...setup.batch, size: 0 };
-  const { control, results } = setup;
+  const { control } = setup;
+  const scratch = createFloat64Words();
   let seen = 0;
   ready();
   for (;;) {
@@ -182,13 +207,15 @@ export function serveSteps(setup: WorkerSetup, ready: () => void): void {
     if (generation < 0) return;
     seen = generation;
     try {
-      if (control[KIND] === GRADIENT_JOB) {
-        batch.size = control[SIZE];
-        const result = computeGradients(network, batch, workspace, setup.first, control[FROM], control[TO]);
-        results[0] = result.lossSum;
-        results[1] = result.correct;
+      const from = Atomics.load(control, FROM);
+      const to = Atomics.load(control, TO);
+      if (Atomics.load(control, KIND) === GRADIENT_JOB) {
+        batch.size = Atomics.load(control, SIZE);
+        const result = computeGradients(network, batch, workspace, setup.first, from, to);
+        storeFloat64(control, LOSS, result.lossSum, scratch);
+        Atomics.store(control, CORRECT, result.correct);
       } else {
-        updateRange(setup.parameters, setup.first, setup.second, weights, setup.settings.l2, optimizer, results[2], control[FROM], control[TO]);
+        updateRange(setup.parameters, setup.first, setup.second, weights, setup.settings.l2, optimizer, loadFloat64(control, RATE, scratch), from, to);
       }
     } catch (error) {
       Atomics.store(control, FAILED, 1);
