@@ -190,6 +190,15 @@ class CliSession {
     this.child.stdin.write(text, "latin1");
   }
 
+  /** Sends text in pieces with pauses between them: the interpreter's input buffer is small
+   *  (its telnet port reports FIFO_FULL and drops characters when a long line arrives at once). */
+  async sendPaced(text: string, piece = 96, pauseMs = 8): Promise<void> {
+    for (let at = 0; at < text.length; at += piece) {
+      this.send(text.slice(at, at + piece));
+      if (at + piece < text.length) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+
   /** Ends the tool: closes its stdin (it exits by itself then), and kills it if it lingers. */
   async stop(): Promise<void> {
     if (this.exited) return;
@@ -314,7 +323,7 @@ export async function checkOnEspruino(options: EspruinoCheckOptions): Promise<Es
   const exchange = async (line: string, pattern: RegExp, what: string): Promise<RegExpExecArray> => {
     for (let attempt = 1; ; attempt++) {
       const from = session.text().length;
-      session.send(`\x10${line}\n`);
+      await session.sendPaced(`\x10${line}\n`);
       const match = await session.waitFor((output) => {
         const fresh = output.slice(from);
         return pattern.exec(fresh) ?? (BOARD_ERROR.test(fresh) || OVERFLOW.test(fresh) || connectionFailure(port, output) ? false : null);
