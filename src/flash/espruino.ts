@@ -133,6 +133,24 @@ function connectionFailure(port: string, output: string): FixnetError | null {
   return new FixnetError("board", `${port}: cannot connect to the Espruino board (${failure[0].trim()}); ${hint}`);
 }
 
+const CONNECT_ATTEMPTS = 3;
+const CONNECT_PAUSE_MS = 1500;
+
+/** Runs fn, again after a pause when it could not connect: a board that has just saved and
+ *  restarted (SAVE_ON_SEND) refuses connections for a moment. A board that is not there at all
+ *  is reported after CONNECT_ATTEMPTS tries (a few seconds). */
+async function retryingConnection<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const refused = error instanceof FixnetError && error.message.includes("cannot connect to the Espruino board");
+      if (!refused || attempt >= CONNECT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_PAUSE_MS));
+    }
+  }
+}
+
 /** A running espruino tool: what it printed so far, and a way to wait for more. */
 class CliSession {
   private output = "";
@@ -241,6 +259,9 @@ const AFTER_SENT_SECONDS = 15;
 
 export const UPLOAD_ATTEMPTS = 3;
 
+/** Seconds without any answer after which a check line is sent again (it was probably lost). */
+const SILENCE_SECONDS = 8;
+
 /**
  * Runs one step of an upload and waits for the line that says it is done; an upload that
  * arrives garbled is sent again, up to UPLOAD_ATTEMPTS runs (onRetry says why).
@@ -249,7 +270,7 @@ export const UPLOAD_ATTEMPTS = 3;
  */
 export async function runEspruinoStep(step: EspruinoStep, port: string, timeoutSeconds: number, onRetry: (reason: string) => void = () => {}): Promise<UploadResult> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptEspruinoStep(step, port, timeoutSeconds);
+    const outcome = await retryingConnection(() => attemptEspruinoStep(step, port, timeoutSeconds));
     if ("seconds" in outcome) return { ...outcome, attempts: attempt };
     if (attempt >= UPLOAD_ATTEMPTS) throw new FixnetError("board", `${port}: ${outcome.garbled} while ${step.what}, ${attempt} times (a bad connection? a slower --baud may help)`);
     onRetry(`${outcome.garbled} while ${step.what}; sending it again (attempt ${attempt + 1} of ${UPLOAD_ATTEMPTS})`);
@@ -276,7 +297,8 @@ async function attemptEspruinoStep(step: EspruinoStep, port: string, timeoutSeco
     if (error && GARBLED.test(error[0])) return { garbled: `the upload arrived garbled (the board reported ${error[0].trim()})` };
     if (error) throw new FixnetError("board", `${port}: the board reported an error while ${step.what}: ${error[0].trim()} (out of memory? see the memory notes in docs/espruino.md)`);
     if (/Upload Complete/.test(output)) return { garbled: `the upload arrived garbled (sent, but the board did not report it done within ${AFTER_SENT_SECONDS} s)` };
-    if (session.hasExited()) throw new FixnetError("board", `${port}: the espruino tool stopped before the board finished ${step.what}; last output: ${lastLines(output)}`);
+    // The tool sometimes disconnects before a busy board has answered; sending again is safe.
+    if (session.hasExited()) return { garbled: `the espruino tool disconnected before the board finished (last output: ${lastLines(output)})` };
     throw new FixnetError("board", `${port}: the board did not finish ${step.what} within ${timeoutSeconds} s (is it an Espruino, at this baud rate? --timeout gives it longer); last output: ${lastLines(output)}`);
   } finally {
     await session.stop();
@@ -316,6 +338,10 @@ export interface EspruinoRun extends FirmwareRun {
  * reports an error, or an answer does not come within the timeout.
  */
 export async function checkOnEspruino(options: EspruinoCheckOptions): Promise<EspruinoRun> {
+  return retryingConnection(() => checkOnEspruinoOnce(options));
+}
+
+async function checkOnEspruinoOnce(options: EspruinoCheckOptions): Promise<EspruinoRun> {
   const { port, name, count, inputs, classes, timeoutSeconds } = options;
   const session = new CliSession(espruinoTerminalCommand(port, options.baud));
   /** Sends one line (run without echo: "\x10" at its start) and waits for pattern in what the
@@ -324,14 +350,17 @@ export async function checkOnEspruino(options: EspruinoCheckOptions): Promise<Es
     for (let attempt = 1; ; attempt++) {
       const from = session.text().length;
       await session.sendPaced(`\x10${line}\n`);
+      // A line lost on the way gets no answer at all: wait a shorter while before sending again.
+      const patience = attempt < UPLOAD_ATTEMPTS ? Math.min(timeoutSeconds, SILENCE_SECONDS) : timeoutSeconds;
       const match = await session.waitFor((output) => {
         const fresh = output.slice(from);
         return pattern.exec(fresh) ?? (BOARD_ERROR.test(fresh) || OVERFLOW.test(fresh) || connectionFailure(port, output) ? false : null);
-      }, timeoutSeconds);
+      }, patience);
       if (match) return match;
       const fresh = session.text().slice(from);
       const failure = connectionFailure(port, session.text());
       if (failure) throw failure;
+      if (match === null && attempt < UPLOAD_ATTEMPTS && !session.hasExited()) continue;
       const error = BOARD_ERROR.exec(fresh);
       if (((error && GARBLED.test(error[0])) || OVERFLOW.test(fresh)) && attempt < UPLOAD_ATTEMPTS && !session.hasExited()) continue;
       if (OVERFLOW.test(fresh)) throw new FixnetError("board", `${port}: the board's input buffer overflowed (FIFO_FULL) during the check (${what}), ${attempt} times`);
