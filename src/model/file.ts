@@ -11,11 +11,14 @@ export const FLOAT_MODEL_VERSION = 1;
 
 export interface EpochSummary {
   epoch: number;
+  /** The learning rate at the epoch's end. */
   learningRate: number;
+  /** Mean training cross-entropy and accuracy over the epoch (as trained, with augmentation). */
   loss: number;
   accuracy: number;
   validationLoss: number;
   validationAccuracy: number;
+  /** False when the run was interrupted during this epoch. */
   complete: boolean;
 }
 

@@ -3,6 +3,7 @@
 // through callbacks and stops cleanly between batches when asked; it never touches the terminal.
 
 import type { ImageSet } from "../data/types.ts";
+import type { EpochSummary } from "../model/file.ts";
 import { createNetwork, parameterCount, type Activation, type Network } from "../model/network.ts";
 import { createSparseBatch, createWorkspace, forwardSparseBatch } from "./backprop.ts";
 import { blendTeacherTargets, computeTeacherTargets, type DistillationSettings } from "./distill.ts";
@@ -39,18 +40,8 @@ export interface TrainOptions {
   distillation: DistillationSettings | null;
 }
 
-
-export interface EpochRecord {
-  epoch: number;
-  learningRate: number;
-  /** Mean training cross-entropy and accuracy over the epoch (as trained, with augmentation). */
-  loss: number;
-  accuracy: number;
-  validationLoss: number;
-  validationAccuracy: number;
-  /** False when the run was interrupted during this epoch. */
-  complete: boolean;
-}
+/** One epoch's figures, as the model file records them. */
+export type EpochRecord = EpochSummary;
 
 export interface BatchProgress {
   epoch: number;
