@@ -169,7 +169,31 @@ function footprintSection(footprints: FootprintReport[]): string {
       : `<table class="kv">${footprint.rows.map(([key, value]) => `<tr><th>${html(key)}</th><td>${html(typeof value === "number" ? count(value) : String(value))}</td></tr>`).join("")}</table>`;
     return `<div class="footprint"><h3>${html(footprint.target)}</h3>${body}<p class="note">from <code>${html(footprint.file)}</code></p></div>`;
   });
-  return `<section id="footprint"><h2>Footprint per target</h2><div class="row" data-figure="footprint">${tables.join("")}</div></section>`;
+  return `<section id="footprint"><h2>Footprint per target</h2>${footprintSummary(footprints)}
+<details><summary>every measured field</summary><div class="row" data-figure="footprint">${tables.join("")}</div></details></section>`;
+}
+
+/** One row per target with the figures `fixnet size` measures, for the files that have them. */
+function footprintSummary(footprints: FootprintReport[]): string {
+  const rows = footprints.filter((footprint) => !footprint.problem).map((footprint) => {
+    const field = (key: string) => footprint.rows.find(([name]) => name === key)?.[1];
+    const number = (key: string): string => {
+      const value = field(key);
+      return typeof value === "number" ? count(Math.round(value)) : "–";
+    };
+    const unit = field("perInference.unit");
+    const perInference = typeof unit === "string"
+      ? `${number("perInference.mean")} ${html(unit)} (${number("perInference.min")}–${number("perInference.max")})`
+      : "not counted";
+    const images = field("bitExact.images");
+    const mismatches = field("bitExact.mismatches");
+    const exact = typeof images === "number" && typeof mismatches === "number"
+      ? (mismatches === 0 ? `all ${count(images)} images` : `${count(mismatches)} of ${count(images)} differ`)
+      : "–";
+    return `<tr><th>${html(footprint.target)}</th><td>${perInference}</td><td>${number("flash.runtimeCode")}</td><td>${number("flash.modelData")}</td><td>${number("ram.scratchBytes")}</td><td>${number("ram.stackPeakBytes")}</td><td>${exact}</td></tr>`;
+  });
+  if (rows.length === 0) return "";
+  return `<table data-figure="footprint-summary"><tr><th>target</th><th>per inference, mean (min–max)</th><th>runtime code, bytes</th><th>model data, bytes</th><th>scratch RAM, bytes</th><th>stack, bytes</th><th>bit-exact with the emulator</th></tr>${rows.join("")}</table>`;
 }
 
 function curvesSection(model: FloatModel): string {

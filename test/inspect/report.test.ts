@@ -103,6 +103,20 @@ describe("footprint", () => {
     expect(html).toContain("<th>cyclesPerInference</th><td>401,234</td>");
     expect(html).not.toContain("not generated");
   });
+
+  it("sums up fixnet size's figures in one row per target", () => {
+    const folder = mkdtempSync(join(tmpdir(), "fixnet-footprint-"));
+    writeFileSync(join(folder, "size-avr.json"), JSON.stringify({
+      target: "avr",
+      flash: { modelData: 13435, runtimeCode: 986 },
+      ram: { scratchBytes: 80, stackPeakBytes: 92 },
+      perInference: { unit: "cycles", mean: 66669.4, min: 39511, max: 107926 },
+      bitExact: { images: 100, mismatches: 0, firstMismatch: null },
+    }));
+    const footprints = readFootprints(folder);
+    const html = buildReport({ float: { path: tiny.floatPath, model: tiny.float }, int8: null, testSet: test, datasetName: "mnist-small", footprints, noiseImages: 10 }).html;
+    expect(html).toContain("<tr><th>avr</th><td>66,669 cycles (39,511–107,926)</td><td>986</td><td>13,435</td><td>80</td><td>92</td><td>all 100 images</td></tr>");
+  });
 });
 
 describe("training curves", () => {
