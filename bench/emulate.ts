@@ -7,12 +7,12 @@
 import { performance } from "node:perf_hooks";
 import { loadDataset } from "../src/data/mnist.ts";
 import { FixnetError } from "../src/errors.ts";
-import { readFloatModel, type FloatModel } from "../src/model/file.ts";
+import type { FloatModel } from "../src/model/file.ts";
 import type { Activation } from "../src/model/network.ts";
 import { emulateBatchFast } from "../src/quantize/emulator-fast.ts";
 import { emulateBatch } from "../src/quantize/emulator.ts";
 import { quantizeFloatModel } from "../src/quantize/pipeline.ts";
-import { train } from "../src/train/loop.ts";
+import { quickFloatModel } from "./quick-model.ts";
 
 const argumentsGiven = process.argv.slice(2);
 const hiddenIndex = argumentsGiven.indexOf("--hidden");
@@ -22,16 +22,7 @@ const modelPath = argumentsGiven[0];
 const dataset = loadDataset();
 const { test } = dataset;
 
-async function floatModel(): Promise<FloatModel> {
-  if (modelPath) return readFloatModel(modelPath);
-  console.log(`training 784-16-16-10 ${hidden} for 5 epochs (adam 0.003, cosine)...`);
-  const result = await train(dataset.train, {
-    layers: [784, 16, 16, 10], hiddenActivation: hidden, optimizer: "adam", learningRate: 0.003, momentum: 0.9,
-    batchSize: 32, epochs: 5, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 5000, seed: 1,
-    maxShift: 0, labelSmoothing: 0, distillation: null,
-  });
-  return { network: result.network, training: null };
-}
+const floatModel = (): Promise<FloatModel> => quickFloatModel(dataset, modelPath, hidden, 0);
 
 /** Median seconds of `runs` calls of work (after one warm-up call). */
 function medianSeconds(runs: number, work: () => void): number {

@@ -15,10 +15,10 @@ import { DEFAULT_ESPRUINO_BAUD, runEspruinoStep } from "../src/flash/espruino.ts
 import { findEspruinoInterpreter, runEspruinoScript, startEspruinoTelnet } from "../src/flash/espruino-linux.ts";
 import { checkEspruino, prepareEspruino } from "../src/flash/flash.ts";
 import { firstMismatch } from "../src/flash/measure.ts";
-import { readFloatModel, type FloatModel } from "../src/model/file.ts";
+import type { FloatModel } from "../src/model/file.ts";
 import { emulateBatch } from "../src/quantize/emulator.ts";
 import { quantizeFloatModel } from "../src/quantize/pipeline.ts";
-import { train } from "../src/train/loop.ts";
+import { quickFloatModel } from "./quick-model.ts";
 
 const CONVOLVE_IMAGES = 500;
 const PLAIN_IMAGES = 50;
@@ -32,16 +32,7 @@ if (!interpreter) {
 const modelPath = process.argv[2];
 const dataset = loadDataset();
 
-async function floatModel(): Promise<FloatModel> {
-  if (modelPath) return readFloatModel(modelPath);
-  console.log("training 784-16-16-10 relu for 5 epochs (adam 0.003, cosine, shifts up to 1 pixel)...");
-  const result = await train(dataset.train, {
-    layers: [784, 16, 16, 10], hiddenActivation: "relu", optimizer: "adam", learningRate: 0.003, momentum: 0.9,
-    batchSize: 32, epochs: 5, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 5000, seed: 1,
-    maxShift: 1, labelSmoothing: 0, distillation: null,
-  });
-  return { network: result.network, training: null };
-}
+const floatModel = (): Promise<FloatModel> => quickFloatModel(dataset, modelPath);
 
 const { model, verification } = quantizeFloatModel(await floatModel(), dataset, { source: modelPath ?? "trained network" });
 const classes = model.layers[model.layers.length - 1];

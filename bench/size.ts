@@ -10,9 +10,9 @@ import { FixnetError } from "../src/errors.ts";
 import { formatSizeReport } from "../src/commands/size.ts";
 import { measureModelOnTarget } from "../src/flash/measure.ts";
 import { TARGETS, type Target } from "../src/flash/toolchains.ts";
-import { readFloatModel, type FloatModel } from "../src/model/file.ts";
+import type { FloatModel } from "../src/model/file.ts";
 import { quantizeFloatModel } from "../src/quantize/pipeline.ts";
-import { train } from "../src/train/loop.ts";
+import { quickFloatModel } from "./quick-model.ts";
 
 const argumentsGiven = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -25,16 +25,7 @@ const modelPath = argumentsGiven[0];
 
 const dataset = loadDataset();
 
-async function floatModel(): Promise<FloatModel> {
-  if (modelPath) return readFloatModel(modelPath);
-  console.log("training 784-16-16-10 relu for 5 epochs (adam 0.003, cosine, shift augmentation 1)...");
-  const result = await train(dataset.train, {
-    layers: [784, 16, 16, 10], hiddenActivation: "relu", optimizer: "adam", learningRate: 0.003, momentum: 0.9,
-    batchSize: 32, epochs: 5, schedule: "cosine", decayRate: 1, l2: 0, validationCount: 5000, seed: 1,
-    maxShift: 1, labelSmoothing: 0, distillation: null,
-  });
-  return { network: result.network, training: null };
-}
+const floatModel = (): Promise<FloatModel> => quickFloatModel(dataset, modelPath);
 
 try {
   if (!Number.isInteger(images) || images < 1 || images > dataset.test.count) {
