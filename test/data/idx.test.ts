@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { FixnetError, type FixnetErrorCode } from "../../src/errors.ts";
 import { parseIdx, readIdxFile, writeIdx } from "../../src/data/idx.ts";
+import { expectFixnetError } from "../support/errors.ts";
 
 const temporaryDir = mkdtempSync(join(tmpdir(), "fixnet-idx-"));
 afterAll(() => rmSync(temporaryDir, { recursive: true, force: true }));
@@ -18,21 +18,6 @@ function writeTemporary(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-/** Runs `action`, checks it throws a one-line FixnetError naming `name`, returns the message. */
-function expectFixnetError(action: () => unknown, code: FixnetErrorCode, name: string): string {
-  let caught: unknown;
-  try {
-    action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(FixnetError);
-  const error = caught as FixnetError;
-  expect(error.code).toBe(code);
-  expect(error.message).not.toContain("\n");
-  expect(error.message).toContain(name);
-  return error.message;
-}
 
 /** 2 images of 2x3 pixels, values 0..11. */
 const smallData = Uint8Array.from({ length: 12 }, (_, index) => index);

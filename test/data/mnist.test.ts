@@ -7,9 +7,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { FixnetError, type FixnetErrorCode } from "../../src/errors.ts";
 import { writeIdx } from "../../src/data/idx.ts";
 import { CLASS_COUNT, defaultDataDir, loadDataset, loadImageSet, MNIST_FILE_NAMES } from "../../src/data/mnist.ts";
+import { expectFixnetError } from "../support/errors.ts";
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 const smallDir = join(fixturesDir, "mnist-small");
@@ -47,21 +47,6 @@ function writeDataset(train: SetShape, test: SetShape): string {
   return dir;
 }
 
-/** Runs `action`, checks it throws a one-line FixnetError naming `name`, returns the message. */
-function expectFixnetError(action: () => unknown, code: FixnetErrorCode, name: string): string {
-  let caught: unknown;
-  try {
-    action();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(FixnetError);
-  const error = caught as FixnetError;
-  expect(error.code).toBe(code);
-  expect(error.message).not.toContain("\n");
-  expect(error.message).toContain(name);
-  return error.message;
-}
 
 describe("loadDataset on the fixtures", () => {
   it("reads the plain fixtures", () => {
