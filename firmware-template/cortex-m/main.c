@@ -1,6 +1,6 @@
 /* Cortex-M firmware for a generated model, run under QEMU (lm3s6965evb, Cortex-M3) by fixnet's
- * tests and `fixnet size`: reads raw images (MODEL_INPUTS bytes each) from a host file through
- * semihosting, runs fixnet_predict on each and prints one line per image,
+ * tests and `fixnet size` (board.c is the standalone firmware for real boards): reads raw images
+ * (MODEL_INPUTS bytes each) from a host file through semihosting, runs fixnet_predict on each and prints one line per image,
  *     <class> <logit 0> ... <logit n-1>
  * then "done <count> stack <bytes>", the most stack fixnet_predict used (measured by painting
  * the free RAM). Exit code 0, or 2 / 3 for a bad file / a runtime error. bench_begin and
@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include MODEL_HEADER
@@ -19,7 +20,51 @@ static uint8_t pixels[MODEL_INPUTS];
 static int32_t scratch[MODEL_SCRATCH_WORDS];
 static int8_t logits[MODEL_CLASSES];
 
-extern void *_sbrk(int increment); /* newlib: the heap's current end */
+extern void *_sbrk(int increment);           /* newlib: the heap's current end */
+extern void initialise_monitor_handles(void); /* newlib's rdimon: stdio over semihosting */
+
+/* Semihosting (console, files, exit code) works under QEMU (-semihosting-config
+ * enable=on,target=native) and on a board with a debug probe attached; without one, the BKPT of
+ * a semihosting call stops the core. */
+#define SEMIHOSTING_GET_CMDLINE 0x15
+#define MAX_ARGUMENTS 8
+
+static int semihosting_call(int operation, void *argument)
+{
+    register int r0 __asm__("r0") = operation;
+    register void *r1 __asm__("r1") = argument;
+    __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
+
+/* Splits the semihosting command line (QEMU: -semihosting-config ...,arg=a,arg=b) at spaces. */
+static int command_line(char **argv)
+{
+    static char line[256];
+    struct {
+        char *buffer;
+        int length;
+    } block = {line, (int)sizeof line};
+    int argc = 0;
+    char *p = line;
+    if (semihosting_call(SEMIHOSTING_GET_CMDLINE, &block) != 0) {
+        return 0;
+    }
+    while (*p != '\0' && argc < MAX_ARGUMENTS) {
+        while (*p == ' ') {
+            *p++ = '\0';
+        }
+        if (*p == '\0') {
+            break;
+        }
+        argv[argc++] = p;
+        while (*p != '\0' && *p != ' ') {
+            p++;
+        }
+    }
+    return argc;
+}
+
 
 /* Markers: empty calls whose addresses the instruction counter watches. */
 __attribute__((noinline)) void bench_begin(void)
@@ -108,4 +153,15 @@ int main(int argc, char **argv)
     printf("done %lu stack %u\n", count, deepest);
     fclose(input);
     return 0;
+}
+
+/* Called by startup.c: stdio over semihosting, the command line as argc/argv, main's result as
+ * the exit code. */
+void program_start(void)
+{
+    static char *argv[MAX_ARGUMENTS + 1];
+    int argc;
+    initialise_monitor_handles();
+    argc = command_line(argv);
+    exit(main(argc, argv));
 }

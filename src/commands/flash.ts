@@ -1,7 +1,8 @@
 // `fixnet flash QMODEL --target espruino|avr|cortex-m --port PORT` and `--board qemu|simavr`:
 // puts the int8 model on a board (or a virtual board) and checks it there on test images
 // against the emulator. --dry-run writes and builds the files and prints the commands that would
-// touch the board instead of running them.
+// touch the board instead of running them; --check-only runs the check on a board already
+// flashed.
 
 import type { Command } from "commander";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,11 +16,12 @@ import type { BoardCheck } from "../flash/board-check.ts";
 import { checkEspruinoPort, checkSerialPort, DEFAULT_ESPRUINO_BAUD, formatCommand } from "../flash/espruino.ts";
 import {
   AVR_BOOTLOADER_BAUD,
-  checkAvrBoard,
+  avrBoard,
   checkEspruino,
+  checkSerialBoard,
   chooseProgrammer,
   CORTEX_M_PROGRAMMERS,
-  DEFAULT_OPENOCD_CONFIG,
+  cortexMBoard,
   FLASH_TARGETS,
   flashEspruino,
   prepareCBoard,
@@ -31,10 +33,12 @@ import {
   type CheckImages,
   type CortexMProgrammer,
   type FlashTarget,
+  type SerialBoard,
+  type SerialBoardCheck,
   type VirtualBoard,
   UPLOAD_TOOLS,
 } from "../flash/flash.ts";
-import { AVR_FREQUENCY } from "../flash/toolchains.ts";
+import { CHIPS, CORTEX_M_CHIPS, DEFAULT_CORTEX_M_CHIP, type CortexMChip, type CortexMChipName } from "../flash/chips.ts";
 import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
@@ -52,8 +56,9 @@ export interface FlashCommandOptions {
   name: string;
   inline?: boolean;
   config?: string[];
+  chip?: CortexMChipName;
   programmer?: CortexMProgrammer;
-  openocdConfig: string;
+  openocdConfig?: string[];
   images: number;
   data?: string;
   out?: string;
@@ -89,16 +94,39 @@ function checkImages(model: QuantizedModel, qmodelPath: string, options: FlashCo
   return { images: test.images.subarray(0, options.images * model.layers[0]), labels: test.labels.subarray(0, options.images), count: options.images };
 }
 
-/** --target and --board together: the board decides the target, and they must agree. */
+/** --target and --board together: the board decides the target, and they must agree; --chip
+ *  and the openocd options are for Cortex-M only. */
 function resolveTarget(options: FlashCommandOptions): FlashTarget {
+  let target: FlashTarget;
   if (options.board) {
     const implied = VIRTUAL_BOARD_TARGETS[options.board];
     if (options.target && options.target !== implied) throw new FixnetError("bad-option", `--board ${options.board} runs --target ${implied} firmware, not ${options.target}`);
     if (options.port) throw new FixnetError("bad-option", `--board ${options.board} is a virtual board: leave out --port ${options.port}`);
-    return implied;
+    if (options.checkOnly) throw new FixnetError("bad-option", `--check-only is for a board already flashed; --board ${options.board} builds and checks in one go`);
+    target = implied;
+  } else {
+    if (!options.target) throw new FixnetError("bad-option", `--target is required: ${FLASH_TARGETS.join(", ")} (or --board ${VIRTUAL_BOARDS.join("|")} for a virtual board)`);
+    target = options.target;
   }
-  if (!options.target) throw new FixnetError("bad-option", `--target is required: ${FLASH_TARGETS.join(", ")} (or --board ${VIRTUAL_BOARDS.join("|")} for a virtual board)`);
-  return options.target;
+  if (target !== "cortex-m") {
+    const misplaced = options.chip ? "--chip" : options.programmer ? "--programmer" : options.openocdConfig ? "--openocd-config" : null;
+    if (misplaced) throw new FixnetError("bad-option", `${misplaced} is for --target cortex-m (or --board qemu), not ${target}`);
+  }
+  if (options.checkOnly && options.dryRun) throw new FixnetError("bad-option", `--check-only runs no upload command; leave out --dry-run`);
+  return target;
+}
+
+const count = (value: number): string => Math.round(value).toLocaleString("en-US");
+
+/** "42,000 cycles (2.63 ms at 16 MHz) per inference, counted by the board; 184 bytes of stack". */
+function formatSerialCheck(result: SerialBoardCheck, board: SerialBoard): string {
+  const stack = result.stackBytes === null ? "" : `; ${result.stackBytes} bytes of stack`;
+  return `on-board check: ${formatBoardCheck(result)}; ${count(result.cycles.mean)} cycles (${result.cycles.milliseconds.mean.toFixed(2)} ms at ${board.clockHz / 1e6} MHz) per inference, counted by the board${stack}\n`;
+}
+
+/** The board behind --port for a C target. */
+function serialBoard(target: "avr" | "cortex-m", port: string, chip: CortexMChip): SerialBoard {
+  return target === "avr" ? avrBoard(port) : cortexMBoard(port, chip);
 }
 
 export async function runFlash(qmodelPath: string, options: FlashCommandOptions, io: Io): Promise<void> {
@@ -107,6 +135,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   if (target === "espruino" && !options.port) {
     throw new FixnetError("bad-option", `--target espruino needs --port PORT: a serial device such as /dev/ttyACM0, or tcp://HOST:PORT for a board on the network (the Linux interpreter's espruino --telnet is tcp://127.0.0.1:2323)`);
   }
+  const chip = CHIPS[options.chip ?? DEFAULT_CORTEX_M_CHIP];
   const model = readQuantizedModel(qmodelPath);
   const check = checkImages(model, qmodelPath, options);
   // --dry-run keeps its files (the printed commands name them); a real run removes its own.
@@ -114,13 +143,14 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   const removeFolder = !options.out && !options.dryRun;
   try {
     if (options.board) {
-      const result = runOnVirtualBoard(model, options.board, folder, check);
-      const where = options.board === "simavr" ? "simavr (ATmega328P, 16 MHz)" : "QEMU lm3s6965evb (Cortex-M3)";
-      io.out(`${where}: ${formatBoardCheck(result.check)}\n`);
+      const result = await runOnVirtualBoard(model, options.board, folder, check, chip, options.timeout);
+      io.out(`${result.description}: ${formatBoardCheck(result.check)}\n`);
       if (result.cycles) {
-        io.out(`cycles per inference: mean ${Math.round(result.cycles.mean).toLocaleString("en-US")} (${result.cycles.milliseconds.mean.toFixed(2)} ms at 16 MHz), min ${result.cycles.min.toLocaleString("en-US")}, max ${result.cycles.max.toLocaleString("en-US")}\n`);
+        io.out(`cycles per inference: mean ${count(result.cycles.mean)} (${result.cycles.milliseconds.mean.toFixed(2)} ms at 16 MHz), min ${count(result.cycles.min)}, max ${count(result.cycles.max)}\n`);
+      } else {
+        io.out(`QEMU models no cycles: fixnet size --target cortex-m3 counts instructions per inference\n`);
       }
-      requireExact(result.check, where);
+      requireExact(result.check, result.description);
       return;
     }
 
@@ -128,7 +158,6 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
       const espruino = { port: options.port!, baud: options.baud ?? DEFAULT_ESPRUINO_BAUD, name: options.name, inline: Boolean(options.inline), config: options.config ?? [] };
       const sample = { pixels: check.images.subarray(0, model.layers[0]), label: check.labels[0], description: "MNIST test image 0" };
       if (options.checkOnly) {
-        if (options.dryRun) throw new FixnetError("bad-option", `--check-only runs no upload command; leave out --dry-run`);
         checkEspruinoPort(espruino.port);
         const result = await checkEspruino(model, espruino.port, espruino.baud, espruino.name, check, options.timeout);
         io.out(`on-board check: ${formatBoardCheck(result.check)}; ${result.milliseconds.mean.toFixed(2)} ms per inference on the board\n`);
@@ -150,6 +179,15 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
       return;
     }
 
+    if (options.checkOnly) {
+      if (!options.port) throw new FixnetError("bad-option", `--check-only needs --port PORT, the board's serial port${target === "cortex-m" ? ` (--chip ${chip.name}: ${chip.serial})` : ""}`);
+      checkSerialPort(options.port);
+      const board = serialBoard(target, options.port, chip);
+      const result = await checkSerialBoard(model, board, check, options.timeout);
+      io.out(formatSerialCheck(result, board));
+      requireExact(result, options.port);
+      return;
+    }
     const programmer = chooseProgrammer(options.programmer ?? null, (tool) => findTool(tool) !== null);
     if (!options.dryRun) {
       // Before the build: a missing uploader or port is the user's to fix, and quick to report.
@@ -157,23 +195,26 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
         throw new FixnetError("missing-tool", `neither openocd nor st-flash is installed (needed for flashing a Cortex-M board): apt-get install --no-install-recommends openocd (any debug probe) or stlink-tools (ST-Link)`);
       }
       requireTools([target === "avr" ? UPLOAD_TOOLS.avrdude : programmer === "openocd" ? UPLOAD_TOOLS.openocd : UPLOAD_TOOLS.stFlash]);
-      if (target === "avr" && options.port) checkSerialPort(options.port);
+      if (options.port) checkSerialPort(options.port);
     }
-    const plan = prepareCBoard(model, target, folder, { port: options.port, baud: options.baud ?? AVR_BOOTLOADER_BAUD, programmer, openocdConfig: options.openocdConfig }, programmer);
+    const plan = prepareCBoard(model, target, folder, { port: options.port, baud: options.baud ?? AVR_BOOTLOADER_BAUD, chip, openocdConfig: options.openocdConfig ?? [] }, programmer);
     io.err(`built ${plan.files.join(", ")}\n`);
     if (options.dryRun) {
       for (const line of plan.commands) io.out(`${formatCommand(line)}\n`);
+      if (options.port) io.out(`# then the on-board check, ${check.count} test images over ${options.port}\n`);
       return;
     }
     runUploadCommands(plan.commands, options.timeout);
     io.out(`flashed with ${plan.commands.map((line) => line.command).join(", ")}\n`);
-    if (target === "avr") {
-      const result = await checkAvrBoard(model, options.port!, check, options.timeout);
-      io.out(`on-board check: ${formatBoardCheck(result)}; ${Math.round(result.cycles.mean).toLocaleString("en-US")} cycles (${((1000 * result.cycles.mean) / AVR_FREQUENCY).toFixed(2)} ms at 16 MHz) per inference, counted by the board\n`);
-      requireExact(result, options.port!);
+    if (!options.port) {
+      // Only cortex-m gets here: avr needs --port to upload at all.
+      io.out(`no --port, so no on-board check: connect ${chip.serial} and run the same command with --check-only --port PORT\n`);
       return;
     }
-    io.out(`the firmware talks through semihosting, so it needs the debug probe attached (firmware-template/cortex-m/README.md); --board qemu runs it in simulation with the on-board check\n`);
+    const board = serialBoard(target, options.port, chip);
+    const result = await checkSerialBoard(model, board, check, options.timeout);
+    io.out(formatSerialCheck(result, board));
+    requireExact(result, options.port);
   } finally {
     if (removeFolder) rmSync(folder, { recursive: true, force: true });
   }
@@ -185,20 +226,21 @@ export function registerFlash(program: Command, io: Io): void {
     .description("put an int8 model on a board (Espruino, Arduino Uno, Cortex-M) or a virtual board (QEMU, simavr) and check it there against the emulator")
     .argument("<qmodel>", "quantized model file written by fixnet quantize")
     .option("--target <target>", `${FLASH_TARGETS.join(", ")}`, oneOf(FLASH_TARGETS))
-    .option("--port <port>", "espruino: a serial device or tcp://HOST:PORT; avr: the Arduino's serial port")
-    .option("--board <board>", `a virtual board instead of a port: ${VIRTUAL_BOARDS.join(" (Cortex-M3), ")} (ATmega328P)`, oneOf(VIRTUAL_BOARDS))
+    .option("--port <port>", "espruino: a serial device or tcp://HOST:PORT; avr: the Arduino's serial port; cortex-m: the board's serial port, for the on-board check")
+    .option("--board <board>", `a virtual board instead of a port: qemu (the --chip's QEMU model) or simavr (ATmega328P)`, oneOf(VIRTUAL_BOARDS))
+    .option("--chip <chip>", `cortex-m: ${CORTEX_M_CHIPS.map((name) => `${name} (${CHIPS[name].boards})`).join(", ")}; default ${DEFAULT_CORTEX_M_CHIP}`, oneOf(CORTEX_M_CHIPS))
     .option("--baud <rate>", `serial speed (espruino default ${DEFAULT_ESPRUINO_BAUD}; avr: the bootloader's, default ${AVR_BOOTLOADER_BAUD})`, integerIn(300, 4_000_000))
     .option("--name <name>", "espruino: the module's global variable and Storage file prefix", "mnist")
     .option("--inline", "espruino: weights inlined in the module as base64 (one upload, costs RAM) instead of a Storage file")
     .option("--config <key=value>", "espruino: an EspruinoTools setting, repeatable; SAVE_ON_SEND=1 keeps the module after a reset", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--programmer <tool>", `cortex-m: ${CORTEX_M_PROGRAMMERS.join(" or ")} (default: whichever is installed, openocd first)`, oneOf(CORTEX_M_PROGRAMMERS))
-    .option("--openocd-config <file>", "cortex-m with openocd: the board configuration", DEFAULT_OPENOCD_CONFIG)
+    .option("--openocd-config <file>", "cortex-m with openocd: a configuration file (-f), repeatable; default: the chip's usual board and probe", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("--images <n>", "test images for the on-board check", integerIn(1, 10_000), DEFAULT_CHECK_IMAGES)
     .option("--data <dir>", "MNIST-format data whose test images are used (default: bundled MNIST)")
     .option("--out <dir>", "keep the generated and built files here (default: a temporary folder)")
     .option("--timeout <seconds>", "give up on a board that does not answer within this", integerIn(1, 3600), DEFAULT_FLASH_TIMEOUT)
     .option("--dry-run", "write and build the files, print the commands that would touch the board, run none of them")
-    .option("--check-only", "espruino: no upload, only the on-board check of the module already there")
+    .option("--check-only", "no upload: only the on-board check of what the board already runs (needs --port)")
     .action(async (qmodelPath: string, options: FlashCommandOptions) => {
       await runFlash(qmodelPath, options, io);
     });

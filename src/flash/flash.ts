@@ -1,8 +1,9 @@
 // `fixnet flash` as library calls: from an int8 model to a running board. Espruino boards get
 // the generated module and its weights through the espruino tool and are then checked on test
-// images; Arduino Unos (avrdude) and Cortex-M boards (openocd or st-flash) get the firmware built
-// from the generated C; the virtual boards (QEMU, simavr) run that firmware and are checked the
-// same way. Each step is a typed function; printing is left to the command.
+// images through the REPL; Arduino Unos (avrdude) and Cortex-M boards (openocd or st-flash) get
+// the firmware built from the generated C and are checked over their serial port; the virtual
+// boards (simavr, QEMU) run that same firmware and are checked the same way. Each step is a typed
+// function; printing is left to the command.
 
 import { spawnSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
@@ -23,10 +24,11 @@ import {
   type EspruinoRun,
   type EspruinoStep,
 } from "./espruino.ts";
-import { buildModelFirmware, statistics, type Statistics } from "./measure.ts";
+import { CORTEX_M_FIRMWARE_BAUD, CORTEX_M_RESYNC_SECONDS, type CortexMChip } from "./chips.ts";
+import { buildModelBoardFirmware, buildModelFirmware, statistics, type Statistics } from "./measure.ts";
 import { AVR_FIRMWARE_BAUD, AVR_RESET_SECONDS, checkOverSerial } from "./serial.ts";
-import { runOnQemu, runOnSimavr, type FirmwareRun } from "./simulators.ts";
-import { AVR_FREQUENCY, buildSimavrRunner, TARGET_TOOLS, type Firmware } from "./toolchains.ts";
+import { runOnSimavr, startQemuBoard } from "./simulators.ts";
+import { AVR_FREQUENCY, BOARD_FIRMWARE_TOOLS, buildSimavrRunner, TARGET_TOOLS } from "./toolchains.ts";
 import { requireTools, TOOLS, type ToolRequirement } from "./tools.ts";
 
 export const FLASH_TARGETS = ["espruino", "avr", "cortex-m"] as const;
@@ -40,10 +42,6 @@ export const VIRTUAL_BOARD_TARGETS: Record<VirtualBoard, FlashTarget> = { qemu: 
 export const CORTEX_M_PROGRAMMERS = ["openocd", "st-flash"] as const;
 export type CortexMProgrammer = (typeof CORTEX_M_PROGRAMMERS)[number];
 
-/** The board the Cortex-M firmware is linked for (firmware-template/cortex-m/lm3s6965.ld). */
-export const DEFAULT_OPENOCD_CONFIG = "board/ek-lm3s6965.cfg";
-/** Where st-flash writes: the start of an STM32's flash, which it also maps at address 0. */
-export const STM32_FLASH_ADDRESS = "0x08000000";
 /** The Uno's Optiboot bootloader speed. */
 export const AVR_BOOTLOADER_BAUD = 115200;
 
@@ -159,9 +157,10 @@ export interface CFlashOptions {
   port?: string;
   /** avr: the bootloader's baud rate. */
   baud: number;
-  /** cortex-m: which program flashes (null: whichever is installed, openocd first). */
-  programmer: CortexMProgrammer | null;
-  openocdConfig: string;
+  /** cortex-m: the chip the firmware is built for. */
+  chip: CortexMChip;
+  /** cortex-m with openocd: its -f files (empty: the chip's usual board and probe). */
+  openocdConfig: readonly string[];
 }
 
 /** Runs a build tool; a failure is a fixnet bug, so it is not a FixnetError. */
@@ -180,12 +179,13 @@ export function chooseProgrammer(asked: CortexMProgrammer | null, findInstalled:
 }
 
 /**
- * Builds the firmware for target from the model's generated C (the firmware of
- * firmware-template/avr or cortex-m, as `fixnet size` builds it) in folder, converts it to what
- * the programmer takes, and returns the upload command.
- * @throws FixnetError "missing-tool" without the target's compiler; "bad-option" without --port for avr.
+ * Builds the firmware for target from the model's generated C in folder (avr: the firmware of
+ * firmware-template/avr, as `fixnet size` builds it; cortex-m: board.c for options.chip),
+ * converts it to what the programmer takes, and returns the upload command.
+ * @throws FixnetError "missing-tool" without the target's compiler; "bad-option" without --port
+ * for avr, or for st-flash on a chip that is not an STM32.
  */
-export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m", folder: string, options: CFlashOptions, programmer: CortexMProgrammer): UploadPlan & { firmware: Firmware } {
+export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m", folder: string, options: CFlashOptions, programmer: CortexMProgrammer): UploadPlan {
   if (target === "avr") {
     if (!options.port) throw new FixnetError("bad-option", `--target avr needs --port PORT, the Arduino's serial port (for example /dev/ttyACM0); or --board simavr for a virtual board`);
     requireTools([TOOLS.avrCompiler, TOOLS.avrBinutils, TOOLS.avrLibc, TOOLS.hostCompiler, UPLOAD_TOOLS.avrObjcopy]);
@@ -193,18 +193,23 @@ export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m",
     const hex = firmware.path.replace(/\.elf$/, ".hex");
     runBuildTool({ command: "avr-objcopy", args: ["-O", "ihex", "-R", ".eeprom", firmware.path, hex] });
     const upload = { command: "avrdude", args: ["-c", "arduino", "-p", "m328p", "-P", options.port, "-b", String(options.baud), "-D", "-U", `flash:w:${hex}:i`] };
-    return { firmware, files: [firmware.path, hex], commands: [upload] };
+    return { files: [firmware.path, hex], commands: [upload] };
   }
-  requireTools([TOOLS.armCompiler, TOOLS.armBinutils, TOOLS.armLibc, TOOLS.hostCompiler]);
-  const firmware = buildModelFirmware(model, "cortex-m3", folder);
+  const { chip } = options;
+  if (programmer === "st-flash" && chip.stFlashAddress === null) {
+    throw new FixnetError("bad-option", `--programmer st-flash flashes STM32 chips only, not --chip ${chip.name}: use --programmer openocd`);
+  }
+  requireTools(BOARD_FIRMWARE_TOOLS);
+  const firmware = buildModelBoardFirmware(model, chip, folder);
   if (programmer === "openocd") {
-    const upload = { command: "openocd", args: ["-f", options.openocdConfig, "-c", `program ${firmware.path} verify reset exit`] };
-    return { firmware, files: [firmware.path], commands: [upload] };
+    const configs = options.openocdConfig.length > 0 ? options.openocdConfig : chip.openocdConfig;
+    const upload = { command: "openocd", args: [...configs.flatMap((config) => ["-f", config]), "-c", `program ${firmware.path} verify reset exit`] };
+    return { files: [firmware.path], commands: [upload] };
   }
   const image = firmware.path.replace(/\.elf$/, ".bin");
   runBuildTool({ command: "arm-none-eabi-objcopy", args: ["-O", "binary", firmware.path, image] });
-  const upload = { command: "st-flash", args: ["--reset", "write", image, STM32_FLASH_ADDRESS] };
-  return { firmware, files: [firmware.path, image], commands: [upload] };
+  const upload = { command: "st-flash", args: ["--reset", "write", image, chip.stFlashAddress!] };
+  return { files: [firmware.path, image], commands: [upload] };
 }
 
 /** The tool each upload command needs. */
@@ -229,16 +234,50 @@ export function runUploadCommands(commands: CommandLine[], timeoutSeconds: numbe
   }
 }
 
+/** A board running fixnet's firmware (AVR main.c, Cortex-M board.c) on a serial port. */
+export interface SerialBoard {
+  port: string;
+  /** The firmware's UART speed. */
+  baud: number;
+  /** Seconds to wait after opening the port: an Uno resets, a Cortex-M board drops any exchange
+   *  left halfway. */
+  settleSeconds: number;
+  /** The processor clock, to turn the firmware's cycle counts into time. */
+  clockHz: number;
+}
+
+/** An Uno on port: opening the port resets it, the firmware then answers at AVR_FIRMWARE_BAUD. */
+export function avrBoard(port: string): SerialBoard {
+  return { port, baud: AVR_FIRMWARE_BAUD, settleSeconds: AVR_RESET_SECONDS, clockHz: AVR_FREQUENCY };
+}
+
+/** A Cortex-M board with board.c for chip, its UART on port. */
+export function cortexMBoard(port: string, chip: CortexMChip): SerialBoard {
+  return { port, baud: CORTEX_M_FIRMWARE_BAUD, settleSeconds: CORTEX_M_RESYNC_SECONDS, clockHz: chip.clockHz };
+}
+
+export interface SerialBoardCheck extends BoardCheck {
+  /** The cycles per inference the firmware counted itself (timers, SysTick), and their time. */
+  cycles: Statistics & { milliseconds: Statistics };
+  /** The most stack one fixnet_predict call used, measured by the firmware. */
+  stackBytes: number | null;
+}
+
 /**
- * The on-board check of the AVR firmware on a real board, over its serial port (opening it
- * resets an Uno; the firmware then answers at AVR_FIRMWARE_BAUD).
+ * The on-board check of fixnet's firmware on a board over its serial port: the test images sent,
+ * the answers judged against the emulator.
  * @throws FixnetError "board" when the board does not answer.
  */
-export async function checkAvrBoard(model: QuantizedModel, port: string, check: CheckImages, timeoutSeconds: number, settleSeconds = AVR_RESET_SECONDS): Promise<BoardCheck & { cycles: Statistics }> {
+export async function checkSerialBoard(model: QuantizedModel, board: SerialBoard, check: CheckImages, timeoutSeconds: number): Promise<SerialBoardCheck> {
   const run = await checkOverSerial({
-    port, baud: AVR_FIRMWARE_BAUD, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds,
+    port: board.port, baud: board.baud, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds: board.settleSeconds,
   });
-  return { ...judgeBoardRun(model, check.images, check.labels, check.count, run), cycles: statistics(run.firmwareCycles ?? []) };
+  const cycles = run.firmwareCycles ?? [];
+  return {
+    ...judgeBoardRun(model, check.images, check.labels, check.count, run),
+    cycles: { ...statistics(cycles), milliseconds: statistics(cycles.map((value) => (1000 * value) / board.clockHz)) },
+    stackBytes: run.stackBytes,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,32 +285,36 @@ export async function checkAvrBoard(model: QuantizedModel, port: string, check: 
 
 export interface VirtualBoardResult {
   board: VirtualBoard;
+  /** The simulated chip, for messages. */
+  description: string;
   check: BoardCheck;
-  /** simavr: exact cycles per inference (and milliseconds at 16 MHz); QEMU: null (no cycles). */
+  /** simavr: exact cycles per inference (and milliseconds at 16 MHz); QEMU: null (it models no
+   *  cycles; `fixnet size --target cortex-m3` counts instructions). */
   cycles: (Statistics & { milliseconds: Statistics }) | null;
 }
 
 /**
- * Builds the firmware the real board would get and runs it on the virtual board over the
- * check images: simavr (ATmega328P at 16 MHz, images over the UART) or QEMU's lm3s6965evb
- * (Cortex-M3, images through semihosting). Works in folder.
+ * Builds the firmware the real board would get and runs it on the virtual board over the check
+ * images: simavr (ATmega328P at 16 MHz, images over the UART) or QEMU's model of chip (its UART
+ * on a pseudo-terminal, checked over it exactly as a real board over its serial port). Works in
+ * folder.
  * @throws FixnetError "missing-tool" when the toolchain or the simulator is missing.
  */
-export function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoard, folder: string, check: CheckImages): VirtualBoardResult {
-  const classes = model.layers[model.layers.length - 1];
-  const images = check.images.subarray(0, check.count * model.layers[0]);
-  let run: FirmwareRun;
+export async function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoard, folder: string, check: CheckImages, chip: CortexMChip, timeoutSeconds: number): Promise<VirtualBoardResult> {
   if (board === "simavr") {
     requireTools(TARGET_TOOLS.avr);
+    const classes = model.layers[model.layers.length - 1];
     const firmware = buildModelFirmware(model, "avr", folder);
-    run = runOnSimavr(firmware, buildSimavrRunner(join(folder, "tools")), images, check.count, classes);
-  } else {
-    requireTools(TARGET_TOOLS["cortex-m3"]);
-    const firmware = buildModelFirmware(model, "cortex-m3", folder);
-    run = runOnQemu(firmware, images, check.count, classes);
+    const run = runOnSimavr(firmware, buildSimavrRunner(join(folder, "tools")), check.images.subarray(0, check.count * model.layers[0]), check.count, classes);
+    const cycles = run.costs === null ? null : { ...statistics(run.costs), milliseconds: statistics(run.costs.map((value) => (1000 * value) / AVR_FREQUENCY)) };
+    return { board, description: "simavr (ATmega328P, 16 MHz)", check: judgeBoardRun(model, check.images, check.labels, check.count, run), cycles };
   }
-  const cycles = board === "simavr" && run.costs !== null
-    ? { ...statistics(run.costs), milliseconds: statistics(run.costs.map((value) => (1000 * value) / AVR_FREQUENCY)) }
-    : null;
-  return { board, check: judgeBoardRun(model, check.images, check.labels, check.count, run), cycles };
+  requireTools([...BOARD_FIRMWARE_TOOLS, TOOLS.qemu]);
+  const qemu = await startQemuBoard(buildModelBoardFirmware(model, chip, folder));
+  try {
+    const result = await checkSerialBoard(model, cortexMBoard(qemu.port, chip), check, timeoutSeconds);
+    return { board, description: chip.qemu.description, check: result, cycles: null };
+  } finally {
+    qemu.stop();
+  }
 }

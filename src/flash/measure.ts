@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { generateCFiles, scratchLayout, writeGeneratedFiles } from "../codegen/c.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
 import { emulateBatchFast } from "../quantize/emulator-fast.ts";
+import type { CortexMChip } from "./chips.ts";
 import { measureFootprint, type Footprint } from "./footprint.ts";
 import { runOnHost, runOnQemu, runOnSimavr, type FirmwareRun } from "./simulators.ts";
-import { AVR_FREQUENCY, buildFirmware, buildQemuInstructionCounter, buildSimavrRunner, TARGET_TOOLS, type BuildOptions, type Firmware, type Target } from "./toolchains.ts";
+import { AVR_FREQUENCY, buildBoardFirmware, buildFirmware, buildQemuInstructionCounter, buildSimavrRunner, TARGET_TOOLS, type BoardFirmware, type BuildOptions, type Firmware, type Target } from "./toolchains.ts";
 import { requireTools } from "./tools.ts";
 
 /** The header name prefix fixnet uses for its own builds. */
@@ -63,6 +64,13 @@ export function buildModelFirmware(model: QuantizedModel, target: Target, folder
   const source = join(folder, "c");
   writeGeneratedFiles(source, generateCFiles(model, BUILD_NAME, null));
   return buildFirmware(target, { folder: source, name: BUILD_NAME }, join(folder, "build"), options);
+}
+
+/** Writes the model's C into folder and builds chip's standalone firmware (board.c) in folder/build. */
+export function buildModelBoardFirmware(model: QuantizedModel, chip: CortexMChip, folder: string): BoardFirmware {
+  const source = join(folder, "c");
+  writeGeneratedFiles(source, generateCFiles(model, BUILD_NAME, null));
+  return buildBoardFirmware(chip, { folder: source, name: BUILD_NAME }, join(folder, "build"));
 }
 
 /** Runs a built firmware on images ([count][inputs] bytes) in its target's simulator. */

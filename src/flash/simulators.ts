@@ -1,12 +1,15 @@
 // Running built firmware on images and reading back what it printed: natively on the host, on
 // QEMU's lm3s6965evb (Cortex-M3, with an instruction counter plugin) and on simavr's
-// ATmega328P (through fixnet's libsimavr runner, cycle-exact). Returns typed results; it does no
+// ATmega328P (through fixnet's libsimavr runner, cycle-exact); and starting a chip's standalone
+// firmware on QEMU's model of that chip, with its UART on a pseudo-terminal (a virtual board that
+// is talked to like a real one, over a serial port). Returns typed results; it does no
 // building (toolchains.ts) and no judging (the caller compares with the emulator).
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { AVR_FREQUENCY, AVR_MCU, runProgram, type Firmware } from "./toolchains.ts";
+import { FixnetError } from "../errors.ts";
+import { AVR_FREQUENCY, AVR_MCU, runProgram, type BoardFirmware, type Firmware } from "./toolchains.ts";
 import { requireTools, TOOLS } from "./tools.ts";
 
 /** What a firmware reported for a batch of images. */
@@ -145,4 +148,52 @@ export function runOnSimavr(firmware: Firmware, runner: string, images: Uint8Arr
   const run = parseHarnessOutput(result.stdout, count, classesPerImage, 1);
   run.costs = readCounts(cyclesPath, count, "simavr cycle counter");
   return run;
+}
+
+/** A chip's firmware running on QEMU: its UART is the serial device `port`. */
+export interface QemuBoard {
+  /** A pseudo-terminal, such as /dev/pts/3. */
+  port: string;
+  /** Stops QEMU. */
+  stop(): void;
+}
+
+/** QEMU's line naming the terminal it made for a -serial pty. */
+const PTY_LINE = /char device redirected to (\/dev\/pts\/\d+) \(label serial(\d+)\)/;
+
+/**
+ * Starts firmware (buildBoardFirmware) on the QEMU machine that models its chip, with the chip's
+ * UART on a new pseudo-terminal and the machine's other UARTs unconnected.
+ * @throws FixnetError "missing-tool" without qemu-system-arm; Error when QEMU names no terminal
+ * within timeoutSeconds.
+ */
+export async function startQemuBoard(firmware: BoardFirmware, timeoutSeconds = 20): Promise<QemuBoard> {
+  requireTools([TOOLS.qemu]);
+  const { machine, serialIndex } = firmware.chip.qemu;
+  const serials = [...Array.from({ length: serialIndex }, () => ["-serial", "null"]).flat(), "-serial", "pty"];
+  const child = spawn("qemu-system-arm", ["-M", machine, "-nographic", "-monitor", "none", ...serials, "-kernel", firmware.path], { stdio: ["ignore", "pipe", "pipe"] });
+  const stop = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  let output = "";
+  const port = await new Promise<string | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), timeoutSeconds * 1000);
+    const listen = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = PTY_LINE.exec(output);
+      if (match && Number(match[2]) === serialIndex) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on("data", listen);
+    child.stderr!.on("data", listen);
+    child.once("error", () => { clearTimeout(timer); resolve(null); });
+    child.once("exit", () => { clearTimeout(timer); resolve(null); });
+  });
+  if (port === null) {
+    stop();
+    throw new FixnetError("board", `qemu-system-arm -M ${machine} did not start the virtual board (no serial terminal within ${timeoutSeconds} s): ${output.trim().split("\n").slice(-2).join(" / ") || "no output"}`);
+  }
+  return { port, stop };
 }

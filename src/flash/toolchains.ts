@@ -1,12 +1,14 @@
 // Building firmware from generated C: the compilers and flags for each target (host, Cortex-M3,
-// ATmega328P), the harnesses in firmware-template/, and the two host tools that run them
-// (tools/simavr-run.c, tools/qemu-insn-count.c). Library functions with typed results, shared by
+// ATmega328P) and for each Cortex-M chip's standalone firmware (chips.ts), the harnesses in
+// firmware-template/, and the two host tools that run them (tools/simavr-run.c,
+// tools/qemu-insn-count.c). Library functions with typed results, shared by
 // `fixnet size`, the tests and (later) `fixnet flash`. It builds; it runs nothing but compilers.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { firmwareTemplateDir } from "../codegen/c.ts";
+import type { CortexMChip } from "./chips.ts";
 import { requireTools, TOOLS, type ToolRequirement } from "./tools.ts";
 
 export const TARGETS = ["host", "cortex-m3", "avr"] as const;
@@ -79,8 +81,20 @@ function userDefines(defines: Record<string, string> | undefined): string[] {
   return Object.entries(defines ?? {}).map(([key, value]) => `-D${key}=${value}`);
 }
 
+/** How one firmware is compiled and linked. */
+interface Recipe {
+  compiler: string;
+  /** For compiling and linking. */
+  flags: string[];
+  linkFlags: string[];
+  harness: string[];
+  runtime: string[];
+  /** The output's file name. */
+  output: string;
+}
+
 /** Compiler, per-target flags, harness sources and runtime sources. */
-function targetRecipe(target: Target, sources: ModelSources, options: BuildOptions) {
+function targetRecipe(target: Target, sources: ModelSources, options: BuildOptions): Recipe {
   const templates = firmwareTemplateDir();
   const runtime = [join(sources.folder, "fixnet.c")];
   const optimization = options.optimization ?? "-O2";
@@ -100,7 +114,7 @@ function targetRecipe(target: Target, sources: ModelSources, options: BuildOptio
       return {
         compiler: "arm-none-eabi-gcc",
         flags: [...machine, optimization, "-ffunction-sections", "-fdata-sections"],
-        linkFlags: [...machine, "--specs=nano.specs", "--specs=rdimon.specs", "-nostartfiles", "-T", join(folder, "lm3s6965.ld"), "-Wl,--gc-sections"],
+        linkFlags: [...machine, "--specs=nano.specs", "--specs=rdimon.specs", "-nostartfiles", `-L${folder}`, "-T", join(folder, "lm3s6965.ld"), "-Wl,--gc-sections"],
         harness: [join(folder, "startup.c"), join(folder, "main.c")],
         runtime,
         output: "fixnet-cortex-m3.elf",
@@ -128,9 +142,46 @@ function targetRecipe(target: Target, sources: ModelSources, options: BuildOptio
  */
 export function buildFirmware(target: Target, sources: ModelSources, buildDir: string, options: BuildOptions = {}): Firmware {
   requireTools(TARGET_TOOLS[target].filter((tool) => tool !== TOOLS.qemu && tool !== TOOLS.simavrLibrary));
-  const recipe = targetRecipe(target, sources, options);
+  const built = compileAndLink(targetRecipe(target, sources, options), sources, buildDir, userDefines(options.defines));
+  return { target, ...built, name: sources.name };
+}
+
+/** The standalone firmware for a real Cortex-M board (firmware-template/cortex-m/board.c). */
+export interface BoardFirmware {
+  chip: CortexMChip;
+  /** The ELF image. */
+  path: string;
+  mapPath: string;
+}
+
+/** What building board.c needs: the Arm compiler, binutils and newlib (for memcpy and the like). */
+export const BOARD_FIRMWARE_TOOLS: readonly ToolRequirement[] = [TOOLS.armCompiler, TOOLS.armBinutils, TOOLS.armLibc];
+
+/**
+ * Builds board.c, the chip's UART driver and the runtime with the generated model in
+ * sources.folder, for chip, into buildDir (C99, warnings as errors, as every fixnet build).
+ * @throws FixnetError "missing-tool" when the Arm toolchain is not installed.
+ */
+export function buildBoardFirmware(chip: CortexMChip, sources: ModelSources, buildDir: string): BoardFirmware {
+  requireTools(BOARD_FIRMWARE_TOOLS);
+  const folder = join(firmwareTemplateDir(), "cortex-m");
+  const machine = [`-mcpu=${chip.cpu}`, "-mthumb"];
+  const recipe: Recipe = {
+    compiler: "arm-none-eabi-gcc",
+    flags: [...machine, "-O2", "-ffunction-sections", "-fdata-sections"],
+    // -L: the chip's linker script INCLUDEs sections.ld from the same folder.
+    linkFlags: [...machine, "--specs=nano.specs", "--specs=nosys.specs", "-nostartfiles", `-L${folder}`, "-T", join(folder, chip.linkerScript), "-Wl,--gc-sections"],
+    harness: [join(folder, "startup.c"), join(folder, "board.c"), join(folder, chip.driver)],
+    runtime: [join(sources.folder, "fixnet.c")],
+    output: `fixnet-${chip.name}.elf`,
+  };
+  return { chip, ...compileAndLink(recipe, sources, buildDir, []) };
+}
+
+/** Compiles each source into its own object in buildDir, then links them with a map. */
+function compileAndLink(recipe: Recipe, sources: ModelSources, buildDir: string, extraDefines: string[]): { path: string; mapPath: string } {
   mkdirSync(buildDir, { recursive: true });
-  const defines = [...modelDefines(sources.name), ...userDefines(options.defines)];
+  const defines = [...modelDefines(sources.name), ...extraDefines];
   const objects = [...recipe.harness, ...recipe.runtime].map((source) => {
     const object = join(buildDir, `${basename(source).replace(/\.[cS]$/, "")}.o`);
     const language = source.endsWith(".S") ? [] : [...C_WARNING_FLAGS];
@@ -140,7 +191,7 @@ export function buildFirmware(target: Target, sources: ModelSources, buildDir: s
   const path = join(buildDir, recipe.output);
   const mapPath = `${path}.map`;
   runProgram(recipe.compiler, [...recipe.flags, ...recipe.linkFlags, ...objects, "-o", path, `-Wl,-Map=${mapPath},--cref`]);
-  return { target, path, mapPath, name: sources.name };
+  return { path, mapPath };
 }
 
 /** tools/ in this package: the simavr runner and the QEMU plugin sources. */

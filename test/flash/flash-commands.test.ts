@@ -62,7 +62,7 @@ describe.skipIf(targetMissing("avr"))("fixnet flash, AVR", () => {
     const result = await flash(["--target", "avr", "--port", "/dev/ttyACM0", "--dry-run", "--out", out]);
     expect(result.code, result.stderr).toBe(0);
     const hex = join(out, "build", "fixnet-avr.hex");
-    expect(result.stdout).toBe(`avrdude -c arduino -p m328p -P /dev/ttyACM0 -b 115200 -D -U flash:w:${hex}:i\n`);
+    expect(result.stdout).toBe(`avrdude -c arduino -p m328p -P /dev/ttyACM0 -b 115200 -D -U flash:w:${hex}:i\n# then the on-board check, 10 test images over /dev/ttyACM0\n`);
     expect(readFileSync(hex, "utf8")).toMatch(/^:[0-9A-F]{10}/);
   });
 
@@ -81,21 +81,31 @@ describe.skipIf(targetMissing("avr"))("fixnet flash, AVR", () => {
 });
 
 describe.skipIf(targetMissing("cortex-m3"))("fixnet flash, Cortex-M", () => {
-  it("--dry-run prints the openocd or st-flash command", async () => {
+  it("--dry-run prints the openocd or st-flash command for each chip", async () => {
     const out = join(folder, "cortex-m");
     const openocd = await flash(["--target", "cortex-m", "--programmer", "openocd", "--dry-run", "--out", out]);
     expect(openocd.code, openocd.stderr).toBe(0);
-    expect(openocd.stdout).toBe(`openocd -f board/ek-lm3s6965.cfg -c 'program ${out}/build/fixnet-cortex-m3.elf verify reset exit'\n`);
-    const stFlash = await flash(["--target", "cortex-m", "--programmer", "st-flash", "--dry-run", "--out", out]);
+    expect(openocd.stdout).toBe(`openocd -f board/ek-lm3s6965.cfg -c 'program ${out}/build/fixnet-lm3s6965.elf verify reset exit'\n`);
+    const bluePill = await flash(["--target", "cortex-m", "--chip", "stm32f1", "--programmer", "openocd", "--port", "/dev/ttyUSB0", "--dry-run", "--out", out]);
+    expect(bluePill.code, bluePill.stderr).toBe(0);
+    expect(bluePill.stdout).toBe([
+      `openocd -f interface/stlink.cfg -f target/stm32f1x.cfg -c 'program ${out}/build/fixnet-stm32f1.elf verify reset exit'`,
+      "# then the on-board check, 10 test images over /dev/ttyUSB0",
+      "",
+    ].join("\n"));
+    const ownConfig = await flash(["--target", "cortex-m", "--chip", "stm32f4", "--programmer", "openocd", "--openocd-config", "interface/cmsis-dap.cfg", "--openocd-config", "target/stm32f4x.cfg", "--dry-run", "--out", out]);
+    expect(ownConfig.stdout).toBe(`openocd -f interface/cmsis-dap.cfg -f target/stm32f4x.cfg -c 'program ${out}/build/fixnet-stm32f4.elf verify reset exit'\n`);
+    const stFlash = await flash(["--target", "cortex-m", "--chip", "stm32f4", "--programmer", "st-flash", "--dry-run", "--out", out]);
     expect(stFlash.code, stFlash.stderr).toBe(0);
-    expect(stFlash.stdout).toBe(`st-flash --reset write ${out}/build/fixnet-cortex-m3.bin 0x08000000\n`);
-    expect(existsSync(join(out, "build", "fixnet-cortex-m3.bin"))).toBe(true);
+    expect(stFlash.stdout).toBe(`st-flash --reset write ${out}/build/fixnet-stm32f4.bin 0x08000000\n`);
+    expect(existsSync(join(out, "build", "fixnet-stm32f4.bin"))).toBe(true);
   });
 
-  it("--board qemu runs the firmware on 20 test images, bit-exact", async () => {
-    const result = await flash(["--board", "qemu", "--images", "20"]);
+  it("--board qemu --chip stm32f1 runs the board firmware on 20 test images, bit-exact, over its UART", async () => {
+    const result = await flash(["--board", "qemu", "--chip", "stm32f1", "--images", "20"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^QEMU lm3s6965evb \(Cortex-M3\): all 20 test images give the emulator's logits exactly; \d+ classified correctly/);
+    expect(result.stdout).toMatch(/^QEMU stm32vldiscovery \(STM32F100, Cortex-M3\): all 20 test images give the emulator's logits exactly; \d+ classified correctly/);
+    expect(result.stdout).toMatch(/QEMU models no cycles: fixnet size --target cortex-m3 counts instructions per inference\n$/);
   });
 });
 
@@ -111,6 +121,12 @@ describe("fixnet flash refusals: one line each", () => {
     [["--target", "espruino", "--port", "/dev/null", "--config", "save"], 2, /--config save: expected KEY=VALUE/],
     [["--target", "espruino", "--port", "/dev/null", "--name", "my-net"], 2, /--name "my-net": contains "-"/],
     [["--target", "avr", "--dry-run"], 2, /--target avr needs --port PORT/],
+    [["--target", "avr", "--chip", "stm32f4", "--port", "/dev/null"], 2, /^fixnet: --chip is for --target cortex-m \(or --board qemu\), not avr\n$/],
+    [["--board", "simavr", "--openocd-config", "x.cfg"], 2, /--openocd-config is for --target cortex-m/],
+    [["--target", "cortex-m", "--check-only"], 2, /^fixnet: --check-only needs --port PORT, the board's serial port \(--chip lm3s6965: UART0 \(PA0\/PA1\), the board's USB serial port\)\n$/],
+    [["--target", "cortex-m", "--programmer", "st-flash", "--dry-run"], 2, /^fixnet: --programmer st-flash flashes STM32 chips only, not --chip lm3s6965: use --programmer openocd\n$/],
+    [["--board", "qemu", "--check-only"], 2, /--check-only is for a board already flashed/],
+    [["--target", "cortex-m", "--port", "/dev/ttyNOSUCH", "--check-only"], 6, /^fixnet: \/dev\/ttyNOSUCH: no such serial port/],
   ];
   for (const [args, code, message] of cases) {
     it(`${args.join(" ") || "(no options)"} → exit ${code}`, async () => {

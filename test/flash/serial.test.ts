@@ -11,21 +11,19 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { bufferIo } from "../../src/commands/io.ts";
-import { loadImageSet } from "../../src/data/mnist.ts";
-import { checkAvrBoard } from "../../src/flash/flash.ts";
-import { readQuantizedModel } from "../../src/model/quantized-file.ts";
+import { avrBoard, checkSerialBoard } from "../../src/flash/flash.ts";
 import { emulateBatch } from "../../src/quantize/emulator.ts";
 import { requireTool } from "../support/tools.ts";
-import { goldenFolder, root, targetMissing } from "../codegen/support.ts";
+import { targetMissing } from "../codegen/support.ts";
+import { boardModel, boardModelPath, firstTestImages, smallData } from "./support.ts";
 
 const python = requireTool("python3", "python3");
 const here = dirname(fileURLToPath(import.meta.url));
-const modelPath = join(goldenFolder, "relu.qmodel.json");
-const model = readQuantizedModel(modelPath);
-const data = join(root, "test", "fixtures", "mnist-small");
-const test = loadImageSet(join(data, "t10k-images-idx3-ubyte"), join(data, "t10k-labels-idx1-ubyte"));
+const modelPath = boardModelPath;
+const model = boardModel;
+const data = smallData;
 const COUNT = 5;
-const check = { images: test.images.subarray(0, COUNT * 784), labels: test.labels.subarray(0, COUNT), count: COUNT };
+const check = firstTestImages(COUNT);
 const folder = mkdtempSync(join(tmpdir(), "fixnet-serial-test-"));
 const boards: ChildProcess[] = [];
 afterEach(() => {
@@ -58,7 +56,7 @@ async function fakeUno(lines: string[]): Promise<string> {
 describe.skipIf(!python)("AVR on-board check over a serial port", () => {
   it("sends the count and the images, reads the answers and judges them against the emulator", async () => {
     const port = await fakeUno(answers());
-    const result = await checkAvrBoard(model, port, check, 5, 0.1);
+    const result = await checkSerialBoard(model, { ...avrBoard(port), settleSeconds: 0.1 }, check, 5);
     expect(result.exact).toBe(COUNT);
     expect(result.firstMismatch).toBeNull();
     expect(result.cycles.mean).toBe(40002);
@@ -66,14 +64,14 @@ describe.skipIf(!python)("AVR on-board check over a serial port", () => {
 
   it("names the first logit that differs", async () => {
     const port = await fakeUno(answers({ image: 3, logit: 7 }));
-    const result = await checkAvrBoard(model, port, check, 5, 0.1);
+    const result = await checkSerialBoard(model, { ...avrBoard(port), settleSeconds: 0.1 }, check, 5);
     expect(result.exact).toBe(COUNT - 1);
     expect(result.firstMismatch).toMatch(/^image 3, logit 7 \(index 37\): expected -?\d+, actual -?\d+$/);
   });
 
   it("a board that stops answering: one line, after the timeout", async () => {
     const port = await fakeUno(answers().slice(0, 2));
-    await expect(checkAvrBoard(model, port, check, 1, 0.1)).rejects.toThrow(`${port}: no answer for test image 2 within 1 s (is the fixnet firmware running at 1000000 baud? flash it again)`);
+    await expect(checkSerialBoard(model, { ...avrBoard(port), settleSeconds: 0.1 }, check, 1)).rejects.toThrow(`${port}: no answer for test image 2 within 1 s (is the fixnet firmware running at 1000000 baud? flash it again)`);
   });
 
   it.skipIf(targetMissing("avr"))("fixnet flash --target avr: builds, runs avrdude, then the check", async () => {
