@@ -38,7 +38,7 @@ import {
   type VirtualBoard,
   UPLOAD_TOOLS,
 } from "../flash/flash.ts";
-import { CHIPS, CORTEX_M_CHIPS, DEFAULT_CORTEX_M_CHIP, type CortexMChip, type CortexMChipName } from "../flash/chips.ts";
+import { CHIPS, CORTEX_M_CHIPS, CORTEX_M_FIRMWARE_BAUD, DEFAULT_CORTEX_M_CHIP, type CortexMChip, type CortexMChipName } from "../flash/chips.ts";
 import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
@@ -111,6 +111,9 @@ function resolveTarget(options: FlashCommandOptions): FlashTarget {
   if (target !== "cortex-m") {
     const misplaced = options.chip ? "--chip" : options.programmer ? "--programmer" : options.openocdConfig ? "--openocd-config" : null;
     if (misplaced) throw new FixnetError("bad-option", `${misplaced} is for --target cortex-m (or --board qemu), not ${target}`);
+  }
+  if (target === "cortex-m" && options.baud !== undefined) {
+    throw new FixnetError("bad-option", `--baud: the Cortex-M firmware always talks at ${CORTEX_M_FIRMWARE_BAUD} baud (FIXNET_BAUD in firmware-template/cortex-m/chip.h); leave out --baud`);
   }
   if (options.checkOnly && options.dryRun) throw new FixnetError("bad-option", `--check-only runs no upload command; leave out --dry-run`);
   return target;
@@ -229,7 +232,7 @@ export function registerFlash(program: Command, io: Io): void {
     .option("--port <port>", "espruino: a serial device or tcp://HOST:PORT; avr: the Arduino's serial port; cortex-m: the board's serial port, for the on-board check")
     .option("--board <board>", `a virtual board instead of a port: qemu (the --chip's QEMU model) or simavr (ATmega328P)`, oneOf(VIRTUAL_BOARDS))
     .option("--chip <chip>", `cortex-m: ${CORTEX_M_CHIPS.map((name) => `${name} (${CHIPS[name].boards})`).join(", ")}; default ${DEFAULT_CORTEX_M_CHIP}`, oneOf(CORTEX_M_CHIPS))
-    .option("--baud <rate>", `serial speed (espruino default ${DEFAULT_ESPRUINO_BAUD}; avr: the bootloader's, default ${AVR_BOOTLOADER_BAUD})`, integerIn(300, 4_000_000))
+    .option("--baud <rate>", `serial speed (espruino default ${DEFAULT_ESPRUINO_BAUD}; avr: the bootloader's, default ${AVR_BOOTLOADER_BAUD}; cortex-m: fixed at ${CORTEX_M_FIRMWARE_BAUD})`, integerIn(300, 4_000_000))
     .option("--name <name>", "espruino: the module's global variable and Storage file prefix", "mnist")
     .option("--inline", "espruino: weights inlined in the module as base64 (one upload, costs RAM) instead of a Storage file")
     .option("--config <key=value>", "espruino: an EspruinoTools setting, repeatable; SAVE_ON_SEND=1 keeps the module after a reset", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])

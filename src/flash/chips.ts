@@ -52,7 +52,7 @@ export const CHIPS: Record<CortexMChipName, CortexMChip> = {
   },
   stm32f1: {
     name: "stm32f1",
-    boards: "STM32F103 (Blue Pill) with an ST-Link and a USB-serial adapter",
+    boards: "STM32F103 Blue Pill, with an ST-Link and a USB-serial adapter",
     cpu: "cortex-m3",
     driver: "chip-stm32f1.c",
     linkerScript: "stm32f1.ld",

@@ -125,6 +125,7 @@ describe("fixnet flash refusals: one line each", () => {
     [["--board", "simavr", "--openocd-config", "x.cfg"], 2, /--openocd-config is for --target cortex-m/],
     [["--target", "cortex-m", "--check-only"], 2, /^fixnet: --check-only needs --port PORT, the board's serial port \(--chip lm3s6965: UART0 \(PA0\/PA1\), the board's USB serial port\)\n$/],
     [["--target", "cortex-m", "--programmer", "st-flash", "--dry-run"], 2, /^fixnet: --programmer st-flash flashes STM32 chips only, not --chip lm3s6965: use --programmer openocd\n$/],
+    [["--board", "qemu", "--baud", "9600"], 2, /^fixnet: --baud: the Cortex-M firmware always talks at 115200 baud/],
     [["--board", "qemu", "--check-only"], 2, /--check-only is for a board already flashed/],
     [["--target", "cortex-m", "--port", "/dev/ttyNOSUCH", "--check-only"], 6, /^fixnet: \/dev\/ttyNOSUCH: no such serial port/],
   ];
