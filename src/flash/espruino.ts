@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { compactJavaScript } from "../codegen/js-syntax.ts";
 import { FixnetError } from "../errors.ts";
 import type { FirmwareRun } from "./simulators.ts";
+import { findTool, installHint, type ToolRequirement } from "./tools.ts";
 
 /** The baud rate fixnet asks for: what Espruino's ESP32/ESP8266 builds use; USB boards ignore it. */
 export const DEFAULT_ESPRUINO_BAUD = 115200;
@@ -118,19 +119,45 @@ export function espruinoTerminalCommand(port: string, baud: number): CommandLine
 }
 
 /** Lines the espruino tool prints when it cannot reach the board (not its failure to fetch board
- *  data from www.espruino.com, which it survives: the board itself is all it needs). */
-const CONNECTION_FAILURES = [/RECEIVE ERROR[^\n]*/, /Port "[^"]*" not found/, /Unable to connect!?/];
+ *  data from www.espruino.com, which it survives: the board itself is all it needs). A port the
+ *  serialport package fails to open (in use, no permission, not a serial device) ends the tool
+ *  with a stack trace whose first line says why ("Error: Error Resource temporarily unavailable
+ *  Cannot lock port"); of that line, the message quotes the group. */
+const CONNECTION_FAILURES = [
+  /RECEIVE ERROR[^\n]*/,
+  /Port "[^"]*" not found/,
+  /^(?:Error:? )+([^\n]*(?:cannot open|Cannot lock port|baud rate)[^\n]*)/m,
+  /Unable to connect!?/,
+];
 
 /** An uncaught error the board reported (its REPL prints "Uncaught Error: ..."). */
 const BOARD_ERROR = /Uncaught [^\n]*/;
 
-function connectionFailure(port: string, output: string): FixnetError | null {
+/** udev's tool, through which the espruino tool (the serialport package) lists serial ports on Linux. */
+const UDEV: ToolRequirement = { tool: "udevadm", debianPackage: "udev", purpose: "listing serial ports" };
+
+/**
+ * The error for output in which the espruino tool says it could not reach the board at port, with
+ * what to check; null when it says no such thing.
+ */
+export function connectionFailure(port: string, output: string): FixnetError | null {
   const failure = CONNECTION_FAILURES.map((pattern) => pattern.exec(output)).find((match) => match !== null);
   if (!failure) return null;
-  const hint = port.startsWith("tcp://")
-    ? "is the board on the network at that address? for the Linux interpreter, start espruino --telnet"
-    : "is the board plugged in and not open in another program (the Web IDE, a terminal)?";
-  return new FixnetError("board", `${port}: cannot connect to the Espruino board (${failure[0].trim()}); ${hint}`);
+  const what = (failure[1] ?? failure[0]).trim();
+  return new FixnetError("board", `${port}: cannot connect to the Espruino board (${what}); ${connectionHint(port, what)}`);
+}
+
+function connectionHint(port: string, failure: string): string {
+  if (port.startsWith("tcp://")) return "is the board on the network at that address? for the Linux interpreter, start espruino --telnet";
+  if (/Cannot lock port/.test(failure)) return "it is open in another program (another fixnet or espruino tool, the Web IDE): close that first";
+  if (/Permission denied/.test(failure)) return "your user may not open serial ports (on Debian: sudo usermod -aG dialout $USER, then log in again)";
+  if (!/not found/.test(failure)) return "is the board plugged in and not open in another program (the Web IDE, a terminal)?";
+  // The tool opens only the ports the serialport package lists, however present the device is.
+  if (process.platform !== "linux") return "is the board plugged in? npx espruino --no-ble --list shows the serial ports the espruino tool can open";
+  if (findTool(UDEV.tool) === null) return `the espruino tool finds serial ports through udev, and udevadm is not installed (Debian: ${installHint([UDEV])})`;
+  return "the espruino tool finds serial ports through udev (udevadm, Debian package udev), which lists only USB and hardware serial devices " +
+    "(ttyACM*, ttyUSB*, ttyAMA*, rfcomm*; not ttyS* nor pseudo-terminals): is the board plugged in? " +
+    "ls /dev/ttyACM* /dev/ttyUSB* shows the ports there are, npx espruino --no-ble --list those the tool can open";
 }
 
 const CONNECT_ATTEMPTS = 3;
