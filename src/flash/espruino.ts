@@ -244,11 +244,12 @@ class CliSession {
     }
   }
 
-  /** Ends the tool: closes its stdin (it exits by itself then), and kills it if it lingers. */
-  async stop(): Promise<void> {
+  /** Ends the tool: closes its stdin (in terminal mode it exits by itself then), and kills it if
+   *  it lingers graceSeconds. */
+  async stop(graceSeconds = 2): Promise<void> {
     if (this.exited) return;
     this.child.stdin.end();
-    await this.waitFor(() => null, 2);
+    await this.waitFor(() => null, graceSeconds);
     if (!this.exited) this.child.kill("SIGKILL");
     await this.waitFor(() => null, 2);
   }
@@ -304,9 +305,21 @@ export async function runEspruinoStep(step: EspruinoStep, port: string, timeoutS
   }
 }
 
+/**
+ * The step's command, listening on for AFTER_SENT_SECONDS after the upload (`--sleep`). The tool
+ * says "Upload Complete" when the operating system has taken the last bytes, not the board, and
+ * exits once the board has been silent for 0.5 s: on a serial line the board may then still be
+ * taking in the last kilobytes, or running them, and its "done" line would go unheard. fixnet
+ * ends the tool as soon as it has that line. (--dry-run prints the step without it: run by hand,
+ * the tool's output is there to watch.)
+ */
+function listeningAfterUpload(line: CommandLine): CommandLine {
+  return { command: line.command, args: [...line.args, "--sleep", String(AFTER_SENT_SECONDS)] };
+}
+
 async function attemptEspruinoStep(step: EspruinoStep, port: string, timeoutSeconds: number): Promise<{ seconds: number; output: string } | { garbled: string }> {
   const start = Date.now();
-  const session = new CliSession(step.line);
+  const session = new CliSession(listeningAfterUpload(step.line));
   const verdict = (output: string): "done" | "failed" | null => {
     if (step.done.test(output)) return "done";
     if (BOARD_ERROR.test(output) || OVERFLOW.test(output) || connectionFailure(port, output)) return "failed";
@@ -323,12 +336,12 @@ async function attemptEspruinoStep(step: EspruinoStep, port: string, timeoutSeco
     const error = BOARD_ERROR.exec(output);
     if (error && GARBLED.test(error[0])) return { garbled: `the upload arrived garbled (the board reported ${error[0].trim()})` };
     if (error) throw new FixnetError("board", `${port}: the board reported an error while ${step.what}: ${error[0].trim()} (out of memory? see the memory notes in docs/espruino.md)`);
-    if (/Upload Complete/.test(output)) return { garbled: `the upload arrived garbled (sent, but the board did not report it done within ${AFTER_SENT_SECONDS} s)` };
-    // The tool sometimes disconnects before a busy board has answered; sending again is safe.
+    // The tool lost the board (or crashed) before it answered; sending again is safe.
     if (session.hasExited()) return { garbled: `the espruino tool disconnected before the board finished (last output: ${lastLines(output)})` };
+    if (/Upload Complete/.test(output)) return { garbled: `the upload arrived garbled (sent, but the board did not report it done within ${AFTER_SENT_SECONDS} s)` };
     throw new FixnetError("board", `${port}: the board did not finish ${step.what} within ${timeoutSeconds} s (is it an Espruino, at this baud rate? --timeout gives it longer); last output: ${lastLines(output)}`);
   } finally {
-    await session.stop();
+    await session.stop(0); // an upload run reads no input: closing it would not end the tool
   }
 }
 
