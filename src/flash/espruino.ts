@@ -385,11 +385,15 @@ async function checkOnEspruinoOnce(options: EspruinoCheckOptions): Promise<Espru
   const { port, name, count, inputs, classes, timeoutSeconds } = options;
   const session = new CliSession(espruinoTerminalCommand(port, options.baud));
   /** Sends one line (run without echo: "\x10" at its start) and waits for pattern in what the
-   *  board prints after it; a line that arrives garbled is sent again. */
+   *  board prints after it; a line that arrives garbled is sent again. Each goes after a Ctrl-U,
+   *  which empties the board's input line: a line that lost a bracket or a quote on the way
+   *  leaves the REPL waiting for the rest, and would swallow every line sent after it (and the
+   *  "\x10" only counts at the start of an empty line). Not Ctrl-C: the espruino tool exits on
+   *  a second one that the board does not answer. */
   const exchange = async (line: string, pattern: RegExp, what: string): Promise<RegExpExecArray> => {
     for (let attempt = 1; ; attempt++) {
       const from = session.text().length;
-      await session.sendPaced(`\x10${line}\n`);
+      await session.sendPaced(`\x15\x10${line}\n`);
       // A line lost on the way gets no answer at all: wait a shorter while before sending again.
       const patience = attempt < UPLOAD_ATTEMPTS ? Math.min(timeoutSeconds, SILENCE_SECONDS) : timeoutSeconds;
       const match = await session.waitFor((output) => {
