@@ -9,7 +9,7 @@ import { main } from "../../src/cli.ts";
 import { bufferIo } from "../../src/commands/io.ts";
 import { startEspruinoTelnet, type TelnetInterpreter } from "../../src/flash/espruino-linux.ts";
 import { goldenFolder, root } from "../codegen/support.ts";
-import { requireEspruino } from "../espruino/support.ts";
+import { onStableBoard, requireEspruino } from "../espruino/support.ts";
 
 const interpreter = requireEspruino();
 const model = `${goldenFolder}/relu.qmodel.json`;
@@ -38,44 +38,30 @@ async function flash(args: string[]) {
   return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
 }
 
-/**
- * The Linux interpreter's telnet input drops characters when the espruino tool sends fast, and
- * now and then the interpreter then crashes (SIGSEGV) on the garbled input — a limit of this test
- * board, not of fixnet, whose retries handle the dropped characters. A scenario whose
- * interpreter died is run again on a fresh one, at most three times; any other failure, and a
- * third death, fail the test.
- */
-async function onStableBoard<T extends { code: number }>(scenario: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const result = await scenario();
-    // Give the exit event a moment to arrive, then see whether the interpreter is gone.
-    if (result.code !== 0) await new Promise((resolve) => setTimeout(resolve, 200));
-    const ended = server !== null && (server.process.signalCode !== null || server.process.exitCode !== null);
-    if (result.code === 0 || !ended || attempt === 3) return result;
-    console.warn(`the Espruino interpreter died (${server!.process.signalCode ?? `exit ${server!.process.exitCode}`}) during attempt ${attempt}; running the scenario again on a fresh one`);
-    await server?.stop();
-  }
+/** A scenario, run again on a fresh interpreter when this one died (see onStableBoard). */
+async function onStableServer<T extends { code: number }>(scenario: () => Promise<T>): Promise<T> {
+  return onStableBoard(scenario, () => server);
 }
 
 const checkPassed = /on-board check: all 5 test images give the emulator's logits exactly; \d classified correctly \(accuracy [\d.]+%\); [\d.]+ ms per inference on the board/;
 
 describe.skipIf(!interpreter)("fixnet flash --target espruino, on espruino --telnet", () => {
   it("uploads the module with inlined weights to RAM and checks it on the board", async () => {
-    const result = await onStableBoard(async () => flash(["--port", (await startBoard()).url, "--inline"]));
+    const result = await onStableServer(async () => flash(["--port", (await startBoard()).url, "--inline"]));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^uploaded in [\d.]+ s; in RAM: a reset clears it/);
     expect(result.stdout).toMatch(checkPassed);
   });
 
   it("saved with SAVE_ON_SEND=1 (weights in Storage), the module works again after a restart", async () => {
-    const result = await onStableBoard(async () => flash(["--port", (await startBoard()).url, "--config", "SAVE_ON_SEND=1"]));
+    const result = await onStableServer(async () => flash(["--port", (await startBoard()).url, "--config", "SAVE_ON_SEND=1"]));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/saved to flash \(SAVE_ON_SEND=1\): it runs again after a reset/);
     expect(result.stdout).toMatch(checkPassed);
 
     const board = server!;
     await board.stop(); // SIGKILL: a power cut, as far as the board knows
-    const check = await onStableBoard(async () => flash(["--port", (await startBoard(board.folder)).url, "--check-only"]));
+    const check = await onStableServer(async () => flash(["--port", (await startBoard(board.folder)).url, "--check-only"]));
     expect(check.code, check.stderr).toBe(0);
     expect(check.stdout).toMatch(checkPassed);
   });
