@@ -104,24 +104,33 @@ try {
   // Upload over TCP to espruino --telnet, as fixnet flash does it, then the on-board check.
   const check = { images: dataset.test.images, labels: dataset.test.labels, count: CHECK_IMAGES };
   for (const [label, inline, config] of [["weights to Storage, module to RAM", false, []], ["weights inlined, module to RAM", true, []], ["weights to Storage, module saved (SAVE_ON_SEND=1)", false, ["SAVE_ON_SEND=1"]]] as const) {
-    const board = await startEspruinoTelnet(interpreter);
-    try {
-      const options = { port: board.url, baud: DEFAULT_ESPRUINO_BAUD, name: "mnist", inline, config: [...config] };
-      const plan = prepareEspruino(model, join(folder, `upload-${label.length}`), options, null, null);
-      const uploadBytes = statSync(plan.files.find((file) => file.endsWith("-upload.js"))!).size + plan.weightsBytes;
-      let seconds = 0;
-      let attempts = 0;
-      for (const step of plan.steps) {
-        const upload = await runEspruinoStep(step, board.url, 120);
-        seconds += upload.seconds;
-        attempts += upload.attempts - 1;
+    // The Linux interpreter sometimes dies on fast input (SIGSEGV): a run it did not survive is
+    // done again on a fresh one, at most three times in all, and says so.
+    for (let attempt = 1; ; attempt++) {
+      const board = await startEspruinoTelnet(interpreter);
+      try {
+        const options = { port: board.url, baud: DEFAULT_ESPRUINO_BAUD, name: "mnist", inline, config: [...config] };
+        const plan = prepareEspruino(model, join(folder, `upload-${label.length}`), options, null, null);
+        const uploadBytes = statSync(plan.files.find((file) => file.endsWith("-upload.js"))!).size + plan.weightsBytes;
+        let seconds = 0;
+        let attempts = 0;
+        for (const step of plan.steps) {
+          const upload = await runEspruinoStep(step, board.url, 120);
+          seconds += upload.seconds;
+          attempts += upload.attempts - 1;
+        }
+        const checked = await checkEspruino(model, board.url, options.baud, "mnist", check, 60);
+        console.log(`upload over TCP (${label}, ${uploadBytes.toLocaleString("en-US")} bytes): ${seconds.toFixed(1)} s${attempts ? ` (the last of ${attempts + 1} attempts: input overflow)` : ""}; on-board check: ${checked.check.exact} of ${checked.check.images} exact, ` +
+          `${checked.milliseconds.mean.toFixed(2)} ms per inference through the REPL`);
+        break;
+      } catch (error) {
+        const died = board.process.exitCode !== null || board.process.signalCode !== null;
+        if (!died || attempt === 3) throw error;
+        console.warn(`  (the interpreter died, ${board.process.signalCode ?? `exit ${board.process.exitCode}`}, during the upload "${label}"; again on a fresh one)`);
+      } finally {
+        await board.stop();
+        rmSync(board.folder, { recursive: true, force: true });
       }
-      const checked = await checkEspruino(model, board.url, options.baud, "mnist", check, 60);
-      console.log(`upload over TCP (${label}, ${uploadBytes.toLocaleString("en-US")} bytes): ${seconds.toFixed(1)} s${attempts ? ` (the last of ${attempts + 1} attempts: input overflow)` : ""}; on-board check: ${checked.check.exact} of ${checked.check.images} exact, ` +
-        `${checked.milliseconds.mean.toFixed(2)} ms per inference through the REPL`);
-    } finally {
-      await board.stop();
-      rmSync(board.folder, { recursive: true, force: true });
     }
   }
 } finally {
