@@ -13,6 +13,7 @@ import { checkEspruinoName } from "../codegen/espruino.ts";
 import { loadDataset } from "../data/mnist.ts";
 import { FixnetError } from "../errors.ts";
 import type { BoardCheck } from "../flash/board-check.ts";
+import type { ImageSize } from "../flash/footprint.ts";
 import { checkEspruinoPort, checkSerialPort, DEFAULT_ESPRUINO_BAUD, formatCommand } from "../flash/espruino.ts";
 import {
   AVR_BOOTLOADER_BAUD,
@@ -121,6 +122,11 @@ function resolveTarget(options: FlashCommandOptions): FlashTarget {
 
 const count = (value: number): string => Math.round(value).toLocaleString("en-US");
 
+/** "firmware: 15,912 bytes of flash (the model's data included), 876 bytes of static RAM + the stack". */
+function formatImageSize(size: ImageSize): string {
+  return `firmware: ${bytes(size.flash)} of flash (the model's data included), ${bytes(size.staticRam)} of static RAM + the stack\n`;
+}
+
 /** "42,000 cycles (2.63 ms at 16 MHz) per inference, counted by the board; 184 bytes of stack". */
 function formatSerialCheck(result: SerialBoardCheck, board: SerialBoard): string {
   const stack = result.stackBytes === null ? "" : `; ${result.stackBytes} bytes of stack`;
@@ -147,6 +153,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   try {
     if (options.board) {
       const result = await runOnVirtualBoard(model, options.board, folder, check, chip, options.timeout);
+      io.err(formatImageSize(result.size));
       io.out(`${result.description}: ${formatBoardCheck(result.check)}\n`);
       if (result.cycles) {
         io.out(`cycles per inference: mean ${count(result.cycles.mean)} (${result.cycles.milliseconds.mean.toFixed(2)} ms at 16 MHz), min ${count(result.cycles.min)}, max ${count(result.cycles.max)}\n`);
@@ -202,6 +209,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
     }
     const plan = prepareCBoard(model, target, folder, { port: options.port, baud: options.baud ?? AVR_BOOTLOADER_BAUD, chip, openocdConfig: options.openocdConfig ?? [] }, programmer);
     io.err(`built ${plan.files.join(", ")}\n`);
+    io.err(formatImageSize(plan.size));
     if (options.dryRun) {
       for (const line of plan.commands) io.out(`${formatCommand(line)}\n`);
       if (options.port) io.out(`# then the on-board check, ${check.count} test images over ${options.port}\n`);

@@ -25,6 +25,7 @@ import {
   type EspruinoStep,
 } from "./espruino.ts";
 import { CORTEX_M_FIRMWARE_BAUD, CORTEX_M_RESYNC_SECONDS, type CortexMChip } from "./chips.ts";
+import { imageSize, type ImageSize } from "./footprint.ts";
 import { buildModelBoardFirmware, buildModelFirmware, statistics, type Statistics } from "./measure.ts";
 import { AVR_FIRMWARE_BAUD, AVR_RESET_SECONDS, checkOverSerial } from "./serial.ts";
 import { runOnSimavr, startQemuBoard } from "./simulators.ts";
@@ -59,6 +60,11 @@ export interface UploadPlan {
   /** The files written (generated code, built firmware). */
   files: string[];
   commands: CommandLine[];
+}
+
+/** A C board's plan: the built firmware's size too. */
+export interface FirmwarePlan extends UploadPlan {
+  size: ImageSize;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,7 +191,7 @@ export function chooseProgrammer(asked: CortexMProgrammer | null, findInstalled:
  * @throws FixnetError "missing-tool" without the target's compiler; "bad-option" without --port
  * for avr, or for st-flash on a chip that is not an STM32.
  */
-export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m", folder: string, options: CFlashOptions, programmer: CortexMProgrammer): UploadPlan {
+export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m", folder: string, options: CFlashOptions, programmer: CortexMProgrammer): FirmwarePlan {
   if (target === "avr") {
     if (!options.port) throw new FixnetError("bad-option", `--target avr needs --port PORT, the Arduino's serial port (for example /dev/ttyACM0); or --board simavr for a virtual board`);
     requireTools([TOOLS.avrCompiler, TOOLS.avrBinutils, TOOLS.avrLibc, TOOLS.hostCompiler, UPLOAD_TOOLS.avrObjcopy]);
@@ -193,7 +199,7 @@ export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m",
     const hex = firmware.path.replace(/\.elf$/, ".hex");
     runBuildTool({ command: "avr-objcopy", args: ["-O", "ihex", "-R", ".eeprom", firmware.path, hex] });
     const upload = { command: "avrdude", args: ["-c", "arduino", "-p", "m328p", "-P", options.port, "-b", String(options.baud), "-D", "-U", `flash:w:${hex}:i`] };
-    return { files: [firmware.path, hex], commands: [upload] };
+    return { files: [firmware.path, hex], commands: [upload], size: imageSize("avr-size", firmware.path) };
   }
   const { chip } = options;
   if (programmer === "st-flash" && chip.stFlashAddress === null) {
@@ -201,15 +207,16 @@ export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m",
   }
   requireTools(BOARD_FIRMWARE_TOOLS);
   const firmware = buildModelBoardFirmware(model, chip, folder);
+  const size = imageSize("arm-none-eabi-size", firmware.path);
   if (programmer === "openocd") {
     const configs = options.openocdConfig.length > 0 ? options.openocdConfig : chip.openocdConfig;
     const upload = { command: "openocd", args: [...configs.flatMap((config) => ["-f", config]), "-c", `program ${firmware.path} verify reset exit`] };
-    return { files: [firmware.path], commands: [upload] };
+    return { files: [firmware.path], commands: [upload], size };
   }
   const image = firmware.path.replace(/\.elf$/, ".bin");
   runBuildTool({ command: "arm-none-eabi-objcopy", args: ["-O", "binary", firmware.path, image] });
   const upload = { command: "st-flash", args: ["--reset", "write", image, chip.stFlashAddress!] };
-  return { files: [firmware.path, image], commands: [upload] };
+  return { files: [firmware.path, image], commands: [upload], size };
 }
 
 /** The tool each upload command needs. */
@@ -291,6 +298,8 @@ export interface VirtualBoardResult {
   /** simavr: exact cycles per inference (and milliseconds at 16 MHz); QEMU: null (it models no
    *  cycles; `fixnet size --target cortex-m3` counts instructions). */
   cycles: (Statistics & { milliseconds: Statistics }) | null;
+  /** The firmware the real board would get. */
+  size: ImageSize;
 }
 
 /**
@@ -307,13 +316,14 @@ export async function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoa
     const firmware = buildModelFirmware(model, "avr", folder);
     const run = runOnSimavr(firmware, buildSimavrRunner(join(folder, "tools")), check.images.subarray(0, check.count * model.layers[0]), check.count, classes);
     const cycles = run.costs === null ? null : { ...statistics(run.costs), milliseconds: statistics(run.costs.map((value) => (1000 * value) / AVR_FREQUENCY)) };
-    return { board, description: "simavr (ATmega328P, 16 MHz)", check: judgeBoardRun(model, check.images, check.labels, check.count, run), cycles };
+    return { board, description: "simavr (ATmega328P, 16 MHz)", check: judgeBoardRun(model, check.images, check.labels, check.count, run), cycles, size: imageSize("avr-size", firmware.path) };
   }
   requireTools([...BOARD_FIRMWARE_TOOLS, TOOLS.qemu]);
-  const qemu = await startQemuBoard(buildModelBoardFirmware(model, chip, folder));
+  const firmware = buildModelBoardFirmware(model, chip, folder);
+  const qemu = await startQemuBoard(firmware);
   try {
     const result = await checkSerialBoard(model, cortexMBoard(qemu.port, chip), check, timeoutSeconds);
-    return { board, description: chip.qemu.description, check: result, cycles: null };
+    return { board, description: chip.qemu.description, check: result, cycles: null, size: imageSize("arm-none-eabi-size", firmware.path) };
   } finally {
     qemu.stop();
   }

@@ -75,19 +75,31 @@ export function runtimeHelpers(mapText: string): string[] {
   return helpers;
 }
 
+/** A firmware image's whole size: flash (code + initialised data) and static RAM (initialised
+ *  + zeroed data; the stack comes on top), from binutils' size (Berkeley format). */
+export interface ImageSize {
+  flash: number;
+  staticRam: number;
+}
+
+/** The size of an ELF image, read with sizeTool (arm-none-eabi-size, avr-size, size). */
+export function imageSize(sizeTool: string, elf: string): ImageSize {
+  const [text, data, bss] = runProgram(sizeTool, [elf]).split("\n")[1].trim().split(/\s+/).map(Number);
+  return { flash: text + data, staticRam: data + bss };
+}
+
 export function measureFootprint(firmware: Firmware): Footprint {
   const symbols = readSymbols(firmware.target, firmware.path);
   const isCode = (entry: SymbolEntry) => /^[tTwW]$/.test(entry.type);
   const isRam = (entry: SymbolEntry) => /^[dDbB]$/.test(entry.type);
   const sum = (entries: SymbolEntry[]) => entries.reduce((total, entry) => total + entry.size, 0);
   const helperNames = runtimeHelpers(readFileSync(firmware.mapPath, "utf8")).filter((name) => symbols.some((entry) => entry.name === name && isCode(entry)));
-  const [text, data] = runProgram(SIZE[firmware.target], [firmware.path]).split("\n")[1].trim().split(/\s+/).map(Number);
   return {
     modelData: sum(symbols.filter((entry) => entry.name.startsWith(`${firmware.name}_`) && !isRam(entry))),
     runtimeCode: sum(symbols.filter((entry) => entry.name.startsWith("fixnet_") && isCode(entry))),
     runtimeHelpers: sum(symbols.filter((entry) => helperNames.includes(entry.name) && isCode(entry))),
     helperNames,
     runtimeStaticRam: sum(symbols.filter((entry) => entry.name.startsWith("fixnet_") && isRam(entry))),
-    firmwareFlash: text + data,
+    firmwareFlash: imageSize(SIZE[firmware.target], firmware.path).flash,
   };
 }

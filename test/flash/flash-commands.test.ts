@@ -106,6 +106,11 @@ describe.skipIf(targetMissing("cortex-m3"))("fixnet flash, Cortex-M", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^QEMU stm32vldiscovery \(STM32F100, Cortex-M3\): all 20 test images give the emulator's logits exactly; \d+ classified correctly/);
     expect(result.stdout).toMatch(/QEMU models no cycles: fixnet size --target cortex-m3 counts instructions per inference\n$/);
+    const [, flashBytes, ramBytes] = /firmware: ([\d,]+) bytes of flash \(the model's data included\), ([\d,]+) bytes of static RAM \+ the stack\n/.exec(result.stderr)!.map((field) => Number(field.replaceAll(",", "")));
+    // The golden model's data, the runtime and board.c; the 784-byte image buffer and more.
+    expect(flashBytes).toBeGreaterThan(2000);
+    expect(flashBytes).toBeLessThan(64 * 1024);
+    expect(ramBytes).toBeGreaterThan(784);
   });
 });
 
