@@ -2,18 +2,20 @@
  * the same chip, as fixnet's virtual board): receives images over the chip's UART (chip.h), runs
  * fixnet_predict on each and sends back the class, the int8 logits and the cycles the call took,
  * counted by SysTick. No semihosting, no debug probe, no C library I/O. The same protocol as the
- * AVR firmware (../avr/main.c), so that one host-side check (src/flash/serial.ts) serves both.
- * A test and measuring tool, not an application.
+ * AVR firmware (../avr/main.c) inside a frame, so that one host-side check (src/flash/serial.ts)
+ * serves both. A test and measuring tool, not an application.
  *
- * Protocol (UART 8N1 at FIXNET_BAUD): the host sends the image count as two bytes,
- * little-endian, then that many images of MODEL_INPUTS bytes, each after the answer to the one
- * before. For each image the firmware answers one line
+ * Protocol (UART 8N1 at FIXNET_BAUD): the host sends FRAME_START, then the image count as two
+ * bytes, little-endian, then that many images of MODEL_INPUTS bytes, each after the answer to
+ * the one before; in the count and the images, a byte FRAME_START or FRAME_ESCAPE is sent as
+ * FRAME_ESCAPE followed by ESCAPED_START or ESCAPED_ESCAPE (SLIP's byte stuffing, RFC 1055). For
+ * each image the firmware answers one line
  *     <class> <logit 0> ... <logit n-1> <cycles>
  * then, after the last, "done <count> stack <bytes>", the most stack fixnet_predict used
- * (measured by painting the free RAM), and waits for the next count. A pause of more than
- * BYTE_TIMEOUT_MS inside a count or an image (the host was stopped halfway) abandons the
- * exchange: the firmware answers "timeout" and waits for a new count, so a board needs no reset
- * between checks; the host waits longer than that before it starts.
+ * (measured by painting the free RAM), and waits for the next FRAME_START. A FRAME_START in the
+ * middle of an exchange (the host was stopped halfway and a new check began) abandons it and
+ * starts the new one: a board needs no reset between checks, and no timing is involved (an
+ * inter-byte timeout would depend on the clock, which QEMU's models of the chips do not keep).
  *
  * Cycles: SysTick counts processor clocks down from 2^24 - 1; the difference of two reads, less
  * the cost of the reads themselves, is the call's cost on a real chip (including flash wait
@@ -31,7 +33,11 @@
 #define SYST_CVR CHIP_REGISTER(0xE000E018u)
 #define SYST_CSR_ENABLE_PROCESSOR_CLOCK 5u /* ENABLE | CLKSOURCE, no interrupt */
 #define SYST_MASK 0x00FFFFFFu
-#define BYTE_TIMEOUT_MS 500u
+#define FRAME_START 0xC0
+#define FRAME_ESCAPE 0xDB
+#define ESCAPED_START 0xDC
+#define ESCAPED_ESCAPE 0xDD
+#define NEW_FRAME (-1)
 
 static uint8_t pixels[MODEL_INPUTS];
 static int32_t scratch[MODEL_SCRATCH_WORDS];
@@ -101,26 +107,39 @@ static uint32_t systick_elapsed(uint32_t start, uint32_t end)
     return (start - end) & SYST_MASK;
 }
 
-/* The next byte from the host, or -1 when none comes within timeout_clocks (0: wait forever). */
-static int read_byte(uint32_t timeout_clocks)
+/* The next byte on the line, as sent. */
+static uint8_t wait_byte(void)
 {
-    const uint32_t start = SYST_CVR;
     int byte;
     while ((byte = chip_uart_poll()) < 0) {
-        if (timeout_clocks != 0u && systick_elapsed(start, SYST_CVR) > timeout_clocks) {
-            return -1;
-        }
     }
-    return byte;
+    return (uint8_t)byte;
 }
 
-/* Reads length bytes into buffer; 0 when a pause longer than timeout_clocks came first. */
-static int read_bytes(uint8_t *buffer, uint32_t length, uint32_t timeout_clocks)
+/* The next data byte of a frame, unescaped; NEW_FRAME at a FRAME_START, even right after a
+ * FRAME_ESCAPE (the host stopped between the two). */
+static int read_data_byte(void)
+{
+    uint8_t byte = wait_byte();
+    if (byte == FRAME_ESCAPE) {
+        byte = wait_byte();
+        if (byte == ESCAPED_START) {
+            return FRAME_START;
+        }
+        if (byte == ESCAPED_ESCAPE) {
+            return FRAME_ESCAPE;
+        }
+    }
+    return byte == FRAME_START ? NEW_FRAME : byte;
+}
+
+/* Reads length data bytes into buffer; 0 when a new frame began first. */
+static int read_data(uint8_t *buffer, uint32_t length)
 {
     uint32_t i;
     for (i = 0u; i < length; i++) {
-        const int byte = read_byte(timeout_clocks);
-        if (byte < 0) {
+        const int byte = read_data_byte();
+        if (byte == NEW_FRAME) {
             return 0;
         }
         buffer[i] = (uint8_t)byte;
@@ -130,9 +149,10 @@ static int read_bytes(uint8_t *buffer, uint32_t length, uint32_t timeout_clocks)
 
 void program_start(void)
 {
-    const uint32_t timeout_clocks = chip_init() / 1000u * BYTE_TIMEOUT_MS;
+    int framed = 0; /* a FRAME_START has been read, its exchange not yet */
     uint32_t read_cost;
     uint32_t start;
+    chip_init();
     SYST_RVR = SYST_MASK;
     SYST_CVR = 0u;
     SYST_CSR = SYST_CSR_ENABLE_PROCESSOR_CLOCK;
@@ -144,9 +164,13 @@ void program_start(void)
         uint32_t count;
         uint32_t n;
         uint32_t deepest = 0u;
-        header[0] = (uint8_t)read_byte(0u);
-        if (!read_bytes(header + 1, 1u, timeout_clocks)) {
-            write_text("timeout\n");
+        if (!framed) {
+            while (wait_byte() != FRAME_START) { /* noise between exchanges */
+            }
+        }
+        framed = 0;
+        if (!read_data(header, 2u)) {
+            framed = 1;
             continue;
         }
         count = header[0] | (uint32_t)header[1] << 8;
@@ -155,7 +179,8 @@ void program_start(void)
             uintptr_t call_sp;
             int predicted;
             int k;
-            if (!read_bytes(pixels, MODEL_INPUTS, timeout_clocks)) {
+            if (!read_data(pixels, MODEL_INPUTS)) {
+                framed = 1;
                 break;
             }
             paint_stack();
@@ -181,9 +206,8 @@ void program_start(void)
             write_unsigned(cycles);
             write_text("\n");
         }
-        if (n < count) {
-            write_text("timeout\n");
-            continue;
+        if (framed) {
+            continue; /* abandoned: the new exchange's count comes next */
         }
         write_text("done ");
         write_unsigned(count);

@@ -41,7 +41,7 @@ static void wait_cycles(uint32_t count)
     }
 }
 
-uint32_t chip_init(void)
+void chip_init(void)
 {
     /* Main oscillator on (8 MHz crystal), give it time to start, then run from it directly. */
     uint32_t rcc = SYSCTL_RCC | RCC_BYPASS;
@@ -63,7 +63,6 @@ uint32_t chip_init(void)
     UART0_FBRD = DIVISOR_64THS % 64u;
     UART0_LCRH = LCRH_WLEN_8;
     UART0_CTL = CTL_UARTEN | CTL_TXE | CTL_RXE;
-    return CLOCK_HZ;
 }
 
 int chip_uart_poll(void)

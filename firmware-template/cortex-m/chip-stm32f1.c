@@ -22,7 +22,7 @@
 
 #define CLOCK_HZ 8000000u
 
-uint32_t chip_init(void)
+void chip_init(void)
 {
     RCC_APB2ENR |= APB2ENR_IOPAEN | APB2ENR_USART1EN;
     /* PA9: alternate-function push-pull output, 2 MHz (0xA); PA10: floating input (0x4). */
@@ -30,7 +30,6 @@ uint32_t chip_init(void)
     /* 16x oversampling: BRR = clock / baud in 16ths, rounded (69 = 4 + 5/16: 115,942 baud). */
     USART1_BRR = (CLOCK_HZ + FIXNET_BAUD / 2u) / FIXNET_BAUD;
     USART1_CR1 = CR1_UE | CR1_TE | CR1_RE;
-    return CLOCK_HZ;
 }
 
 int chip_uart_poll(void)

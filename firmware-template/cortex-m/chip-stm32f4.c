@@ -24,7 +24,7 @@
 
 #define CLOCK_HZ 16000000u
 
-uint32_t chip_init(void)
+void chip_init(void)
 {
     RCC_AHB1ENR |= AHB1ENR_GPIOAEN;
     RCC_APB1ENR |= APB1ENR_USART2EN;
@@ -34,7 +34,6 @@ uint32_t chip_init(void)
     /* 16x oversampling: BRR = clock / baud in 16ths, rounded (139 = 8 + 11/16: 115,108 baud). */
     USART2_BRR = (CLOCK_HZ + FIXNET_BAUD / 2u) / FIXNET_BAUD;
     USART2_CR1 = CR1_UE | CR1_TE | CR1_RE;
-    return CLOCK_HZ;
 }
 
 int chip_uart_poll(void)

@@ -9,8 +9,9 @@
 
 #define FIXNET_BAUD 115200u
 
-/* Sets up the clock, the UART's pins and the UART; returns the processor clock in hertz. */
-uint32_t chip_init(void);
+/* Sets up the clock, the UART's pins and the UART. The processor clock it leaves (the unit of
+ * board.c's cycle counts) is in the chip table, src/flash/chips.ts. */
+void chip_init(void);
 /* The byte the UART has received (0 to 255), or -1 when none has come. */
 int chip_uart_poll(void);
 /* Waits until the transmitter takes the byte. */

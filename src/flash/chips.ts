@@ -12,9 +12,10 @@ export const DEFAULT_CORTEX_M_CHIP: CortexMChipName = "lm3s6965";
 /** The UART speed of board.c (FIXNET_BAUD in firmware-template/cortex-m/chip.h). */
 export const CORTEX_M_FIRMWARE_BAUD = 115200;
 
-/** board.c abandons an exchange after this long without a byte (BYTE_TIMEOUT_MS); the host waits
- *  longer than that after opening the port, so that a board left halfway has started over. */
-export const CORTEX_M_RESYNC_SECONDS = 0.8;
+/** How long the host waits after opening the port: a board just started (QEMU, a reset after
+ *  flashing) drops what comes before its UART is set up. A board left halfway through an exchange
+ *  needs no wait: board.c starts over at the next frame. */
+export const CORTEX_M_SETTLE_SECONDS = 0.3;
 
 export interface CortexMChip {
   name: CortexMChipName;

@@ -24,7 +24,7 @@ import {
   type EspruinoRun,
   type EspruinoStep,
 } from "./espruino.ts";
-import { CORTEX_M_FIRMWARE_BAUD, CORTEX_M_RESYNC_SECONDS, type CortexMChip } from "./chips.ts";
+import { CORTEX_M_FIRMWARE_BAUD, CORTEX_M_SETTLE_SECONDS, type CortexMChip } from "./chips.ts";
 import { imageSize, type ImageSize } from "./footprint.ts";
 import { buildModelBoardFirmware, buildModelFirmware, statistics, type Statistics } from "./measure.ts";
 import { AVR_FIRMWARE_BAUD, AVR_RESET_SECONDS, checkOverSerial } from "./serial.ts";
@@ -246,21 +246,23 @@ export interface SerialBoard {
   port: string;
   /** The firmware's UART speed. */
   baud: number;
-  /** Seconds to wait after opening the port: an Uno resets, a Cortex-M board drops any exchange
-   *  left halfway. */
+  /** Seconds to wait after opening the port: an Uno resets; a Cortex-M board just started sets
+   *  up its UART. */
   settleSeconds: number;
+  /** The exchange goes in a frame (Cortex-M board.c), see serial.ts. */
+  framed: boolean;
   /** The processor clock, to turn the firmware's cycle counts into time. */
   clockHz: number;
 }
 
 /** An Uno on port: opening the port resets it, the firmware then answers at AVR_FIRMWARE_BAUD. */
 export function avrBoard(port: string): SerialBoard {
-  return { port, baud: AVR_FIRMWARE_BAUD, settleSeconds: AVR_RESET_SECONDS, clockHz: AVR_FREQUENCY };
+  return { port, baud: AVR_FIRMWARE_BAUD, settleSeconds: AVR_RESET_SECONDS, framed: false, clockHz: AVR_FREQUENCY };
 }
 
 /** A Cortex-M board with board.c for chip, its UART on port. */
 export function cortexMBoard(port: string, chip: CortexMChip): SerialBoard {
-  return { port, baud: CORTEX_M_FIRMWARE_BAUD, settleSeconds: CORTEX_M_RESYNC_SECONDS, clockHz: chip.clockHz };
+  return { port, baud: CORTEX_M_FIRMWARE_BAUD, settleSeconds: CORTEX_M_SETTLE_SECONDS, framed: true, clockHz: chip.clockHz };
 }
 
 export interface SerialBoardCheck extends BoardCheck {
@@ -277,7 +279,7 @@ export interface SerialBoardCheck extends BoardCheck {
  */
 export async function checkSerialBoard(model: QuantizedModel, board: SerialBoard, check: CheckImages, timeoutSeconds: number): Promise<SerialBoardCheck> {
   const run = await checkOverSerial({
-    port: board.port, baud: board.baud, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds: board.settleSeconds,
+    port: board.port, baud: board.baud, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds: board.settleSeconds, framed: board.framed,
   });
   const cycles = run.firmwareCycles ?? [];
   return {

@@ -1,4 +1,5 @@
-// The on-board check of the AVR firmware (firmware-template/avr/main.c) on a real board: test
+// The on-board check of fixnet's serial firmware (firmware-template/avr/main.c, and
+// firmware-template/cortex-m/board.c, which wraps the same exchange in a frame) on a board: test
 // images sent over the serial port one at a time, the answer lines read back. The port is set
 // up with stty (raw, the firmware's baud rate) and used as a terminal device; no extra library.
 // Linux only (stty -F). It judges nothing (board-check.ts does).
@@ -28,12 +29,30 @@ export interface SerialCheckOptions {
   timeoutSeconds: number;
   /** Seconds to wait after opening the port before sending (the board resets). */
   settleSeconds: number;
+  /** Cortex-M board.c: the exchange starts with FRAME_START, and its bytes are escaped. */
+  framed: boolean;
+}
+
+/** board.c's framing: SLIP's byte stuffing (RFC 1055). */
+export const FRAME_START = 0xc0;
+const FRAME_ESCAPE = 0xdb;
+const ESCAPED: Record<number, number> = { [FRAME_START]: 0xdc, [FRAME_ESCAPE]: 0xdd };
+
+/** bytes with FRAME_START and FRAME_ESCAPE each sent as FRAME_ESCAPE and a stand-in. */
+export function escapeFrameBytes(bytes: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  for (const byte of bytes) {
+    if (byte in ESCAPED) out.push(FRAME_ESCAPE, ESCAPED[byte]);
+    else out.push(byte);
+  }
+  return Uint8Array.from(out);
 }
 
 /**
  * Sends the image count (2 bytes, little-endian), then each image after the answer to the one
  * before (the firmware does not read while it computes), and reads "<class> <logits...>
- * <cycles>" per image and "done <count> stack <bytes>", as the firmware prints them.
+ * <cycles>" per image and "done <count> stack <bytes>", as the firmware prints them. Framed:
+ * FRAME_START first, every byte after it escaped.
  * @throws FixnetError "board" when the port cannot be opened or set up, or an answer does not
  * come within the timeout (wrong port, or the firmware is not running).
  */
@@ -75,9 +94,11 @@ export async function checkOverSerial(options: SerialCheckOptions): Promise<Firm
   try {
     await new Promise((resolve) => setTimeout(resolve, options.settleSeconds * 1000));
     text = ""; // whatever a bootloader printed
-    writeSync(fd, new Uint8Array([count & 0xff, count >> 8]));
+    const encode = options.framed ? escapeFrameBytes : (bytes: Uint8Array) => bytes;
+    const header = encode(new Uint8Array([count & 0xff, count >> 8]));
+    writeSync(fd, options.framed ? Uint8Array.of(FRAME_START, ...header) : header);
     for (let n = 0; n < count; n++) {
-      writeSync(fd, options.images.subarray(n * inputs, (n + 1) * inputs));
+      writeSync(fd, encode(options.images.subarray(n * inputs, (n + 1) * inputs)));
       if (!(await waitForLines(n + 1))) {
         throw new FixnetError("board", `${port}: no answer for test image ${n} within ${timeoutSeconds} s (is the fixnet firmware running at ${options.baud} baud? flash it again)`);
       }

@@ -1,7 +1,7 @@
 // The standalone Cortex-M firmware (firmware-template/cortex-m/board.c) for each chip, run on
 // QEMU's model of that chip with its UART on a pseudo-terminal, and talked to over that serial
 // device exactly as fixnet talks to a real board: bit-exact against the emulator, a second check
-// without a reset, an exchange abandoned halfway, and `fixnet flash --target cortex-m --port`
+// without a reset, an exchange abandoned halfway, images made of the framing's own bytes, and `fixnet flash --target cortex-m --port`
 // end to end with a stand-in openocd that "programs" the virtual board by starting QEMU on the
 // ELF it was given.
 
@@ -15,6 +15,7 @@ import { bufferIo } from "../../src/commands/io.ts";
 import { CHIPS, CORTEX_M_CHIPS } from "../../src/flash/chips.ts";
 import { checkSerialBoard, cortexMBoard } from "../../src/flash/flash.ts";
 import { buildModelBoardFirmware } from "../../src/flash/measure.ts";
+import { escapeFrameBytes, FRAME_START } from "../../src/flash/serial.ts";
 import { startQemuBoard } from "../../src/flash/simulators.ts";
 import { targetMissing } from "../codegen/support.ts";
 import { boardModel, boardModelPath, firstTestImages, smallData } from "./support.ts";
@@ -50,17 +51,32 @@ describe.skipIf(targetMissing("cortex-m3"))("Cortex-M board firmware over a seri
     const board = await startQemuBoard(buildModelBoardFirmware(model, chip, join(folder, "halfway")));
     try {
       // A stand-in for an interrupted check on a port set up as fixnet sets it up (raw, no echo):
-      // the count, then part of an image, then nothing. The terminal stays open meanwhile: QEMU
-      // stops reading a pseudo-terminal that nobody holds open (a real UART has no such pause).
+      // the frame start, the count, part of an image, and an escape byte cut off from its
+      // partner. The terminal stays open meanwhile: QEMU stops reading a pseudo-terminal that
+      // nobody holds open (a real UART has no such pause).
       const interrupted = openSync(board.port, constants.O_RDWR | constants.O_NOCTTY);
       try {
         expect(spawnSync("stty", ["-F", board.port, "raw", "-echo"]).status).toBe(0);
-        writeSync(interrupted, new Uint8Array([5, 0, ...check.images.subarray(0, 300)]));
+        writeSync(interrupted, new Uint8Array([FRAME_START, 5, 0, ...escapeFrameBytes(check.images.subarray(0, 300)), 0xdb]));
         const result = await checkSerialBoard(model, cortexMBoard(board.port, chip), { ...check, count: 4 }, 30);
         expect(result.exact).toBe(4);
       } finally {
         closeSync(interrupted);
       }
+    } finally {
+      board.stop();
+    }
+  });
+
+  it("images full of the frame's own bytes (0xC0, 0xDB) arrive intact", async () => {
+    const chip = CHIPS.lm3s6965;
+    const board = await startQemuBoard(buildModelBoardFirmware(model, chip, join(folder, "escapes")));
+    try {
+      const images = new Uint8Array(3 * 784);
+      for (let i = 0; i < images.length; i++) images[i] = [0xc0, 0xdb, 0xdc, 0xdd, 0][(i * 7 + (i >> 5)) % 5];
+      const result = await checkSerialBoard(model, cortexMBoard(board.port, chip), { images, labels: new Uint8Array(3), count: 3 }, 30);
+      expect(result.firstMismatch).toBeNull();
+      expect(result.exact).toBe(3);
     } finally {
       board.stop();
     }

@@ -12,6 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { bufferIo } from "../../src/commands/io.ts";
 import { avrBoard, checkSerialBoard } from "../../src/flash/flash.ts";
+import { escapeFrameBytes, FRAME_START } from "../../src/flash/serial.ts";
 import { emulateBatch } from "../../src/quantize/emulator.ts";
 import { requireTool } from "../support/tools.ts";
 import { targetMissing } from "../codegen/support.ts";
@@ -91,5 +92,12 @@ describe.skipIf(!python)("AVR on-board check over a serial port", () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe("the Cortex-M firmware's framing (SLIP byte stuffing)", () => {
+  it("escapes the frame start and the escape byte, and nothing else", () => {
+    expect(Array.from(escapeFrameBytes(Uint8Array.of(1, 0xc0, 2, 0xdb, 0xdc, 0xdd, 255)))).toEqual([1, 0xdb, 0xdc, 2, 0xdb, 0xdd, 0xdc, 0xdd, 255]);
+    expect(FRAME_START).toBe(0xc0);
   });
 });
