@@ -59,14 +59,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 async function runFromTerminal(): Promise<void> {
+  // Output piped into a program that stops reading (`fixnet train | head`) is dropped quietly
+  // from then on (see writerUntilClosed); the work still finishes and sets the exit code.
   const io = terminalIo();
-  // Output piped into a program that stops reading (`fixnet --help | head`): end quietly.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(0);
-      throw error;
-    });
-  }
   process.on("SIGINT", () => {
     // Outside training, or a second time: quit now (files are only ever renamed into place).
     if (!io.gracefulStop() || io.interrupted()) process.exit(130);

@@ -13,12 +13,28 @@ export interface Io {
   setGracefulStop(enabled: boolean): void;
 }
 
+/**
+ * A writer for stdout or stderr that goes silent once the reader has closed its end (EPIPE, as
+ * in `fixnet train | head`): the work goes on, writes its files and sets the exit code; only the
+ * rest of the text is lost. Any other stream error is a bug and is raised.
+ */
+export function writerUntilClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    open = false;
+  });
+  return (text) => {
+    if (open && !stream.destroyed) stream.write(text);
+  };
+}
+
 export function terminalIo(): Io & { interrupt(): void; gracefulStop(): boolean } {
   let interrupted = false;
   let graceful = false;
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: writerUntilClosed(process.stdout),
+    err: writerUntilClosed(process.stderr),
     interactive: Boolean(process.stderr.isTTY),
     interrupted: () => interrupted,
     interrupt: () => { interrupted = true; },
