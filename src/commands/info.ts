@@ -2,11 +2,11 @@
 // was trained.
 
 import type { Command } from "commander";
-import { readJsonFile } from "../files.ts";
 import { parseFloatModel } from "../model/file.ts";
 import { parseQuantizedModel, QUANTIZED_MODEL_FORMAT } from "../model/quantized-file.ts";
 import { describeQuantized, type QuantizedModelDescription } from "../quantize/describe.ts";
 import { parameterCount } from "../model/network.ts";
+import { readJsonDocument } from "../model/validate.ts";
 import type { Io } from "./io.ts";
 
 export function describeFloatModel(document: unknown, path: string) {
@@ -46,7 +46,7 @@ export function registerInfo(program: Command, io: Io): void {
     .argument("<model>", "model file")
     .option("--json", "print as JSON")
     .action((modelPath: string, options: { json?: boolean }) => {
-      const document = readJsonFile(modelPath, "fixnet model file (JSON)") as { format?: unknown };
+      const document = readJsonDocument(modelPath, "fixnet model file (JSON)") as { format?: unknown };
       if (document?.format === QUANTIZED_MODEL_FORMAT) {
         const description = describeQuantized(parseQuantizedModel(document, modelPath));
         if (options.json) io.out(`${JSON.stringify({ file: modelPath, kind: "int8", ...description }, null, 2)}\n`);

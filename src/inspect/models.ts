@@ -3,10 +3,10 @@
 // reads nothing else.
 
 import { FixnetError } from "../errors.ts";
-import { readJsonFile } from "../files.ts";
 import { FLOAT_MODEL_FORMAT, parseFloatModel, type FloatModel } from "../model/file.ts";
 import { parseQuantizedModel, QUANTIZED_MODEL_FORMAT } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
+import { readJsonDocument } from "../model/validate.ts";
 
 /** The models under inspection, with the paths they came from (for captions and errors). */
 export interface InspectedModels {
@@ -27,7 +27,7 @@ export function readInspectedModels(paths: readonly string[]): InspectedModels {
   }
   const models: InspectedModels = { float: null, int8: null };
   for (const path of paths) {
-    const document = readJsonFile(path, WHAT) as { format?: unknown } | null;
+    const document = readJsonDocument(path, WHAT) as { format?: unknown } | null;
     const format = typeof document === "object" && document !== null ? document.format : undefined;
     if (format === FLOAT_MODEL_FORMAT) {
       if (models.float) throw new FixnetError("bad-option", `${path}: a second float model (already have ${models.float.path}); give a float model and its int8 model`);

@@ -2,9 +2,9 @@
 // how they were trained. Validated field by field on load; written atomically. The format is
 // described in docs/model-format.md.
 
-import { readJsonFile, writeFileAtomic } from "../files.ts";
+import { writeFileAtomic } from "../files.ts";
 import { createNetwork, HIDDEN_ACTIVATIONS, parameterCount, type Network } from "./network.ts";
-import { decodeFloat32Into, encodeFloat32, FieldReader } from "./validate.ts";
+import { decodeFloat32Into, encodeFloat32, FieldReader, readJsonDocument } from "./validate.ts";
 
 export const FLOAT_MODEL_FORMAT = "fixnet-float-model";
 export const FLOAT_MODEL_VERSION = 1;
@@ -85,7 +85,7 @@ export function writeFloatModel(path: string, model: FloatModel): void {
 }
 
 export function readFloatModel(path: string): FloatModel {
-  return parseFloatModel(readJsonFile(path, "fixnet model file (JSON)"), path);
+  return parseFloatModel(readJsonDocument(path, "fixnet model file (JSON)"), path);
 }
 
 /** Validates a parsed document and builds the network; every problem is one FixnetError line. */

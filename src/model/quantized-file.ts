@@ -4,9 +4,9 @@
 // atomically. It does no quantization or inference.
 
 import { FixnetError } from "../errors.ts";
-import { readJsonFile, writeFileAtomic } from "../files.ts";
+import { writeFileAtomic } from "../files.ts";
 import { HIDDEN_ACTIVATIONS } from "./network.ts";
-import { FieldReader, type Json } from "./validate.ts";
+import { FieldReader, readJsonDocument, type Json } from "./validate.ts";
 import {
   CALIBRATION_METHODS,
   checkLayerContracts,
@@ -109,7 +109,7 @@ function formatJson(value: unknown, indent: string): string {
 // Reading
 
 export function readQuantizedModel(path: string): QuantizedModel {
-  return parseQuantizedModel(readJsonFile(path, "fixnet quantized model file (JSON)"), path);
+  return parseQuantizedModel(readJsonDocument(path, "fixnet quantized model file (JSON)"), path);
 }
 
 /**
