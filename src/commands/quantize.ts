@@ -8,7 +8,7 @@ import { FixnetError } from "../errors.ts";
 import { checkOutputPath } from "../files.ts";
 import { readFloatModel } from "../model/file.ts";
 import { CALIBRATION_METHODS, type CalibrationMethod } from "../model/quantized-model.ts";
-import { readQuantizedModel, writeQuantizedModel } from "../model/quantized-file.ts";
+import { checkQuantizedFrom, readQuantizedModel, writeQuantizedModel } from "../model/quantized-file.ts";
 import { DEFAULT_CALIBRATION } from "../quantize/calibrate.ts";
 import { quantizeFloatModel } from "../quantize/pipeline.ts";
 import { verifyQuantized, type Verification } from "../quantize/verify.ts";
@@ -90,15 +90,13 @@ export function registerQuantize(program: Command, io: Io): void {
     .command("verify")
     .description("measure an int8 model in the bit-exact emulator: accuracy, agreement with the float model, saturation")
     .argument("<qmodel>", "quantized model file written by fixnet quantize")
-    .option("--float <model>", "the float model to compare with")
+    .option("--float <model>", "the float model to compare with (the one it was quantized from; another is refused)")
     .option("--data <dir>", "MNIST-format data whose test images are used (default: bundled MNIST)")
     .option("--json", "print the figures as JSON")
     .action((qmodelPath: string, options: { float?: string; data?: string; json?: boolean }) => {
       const model = readQuantizedModel(qmodelPath);
       const floatModel = options.float ? readFloatModel(options.float) : null;
-      if (floatModel && floatModel.network.architecture.layers.join("-") !== model.layers.join("-")) {
-        throw new FixnetError("bad-option", `--float ${options.float}: a ${floatModel.network.architecture.layers.join("-")} network, but ${qmodelPath} is ${model.layers.join("-")}`);
-      }
+      if (floatModel) checkQuantizedFrom(qmodelPath, model, options.float!, floatModel.network);
       const dataset = loadDataset(options.data);
       if (dataset.test.rows * dataset.test.cols !== model.layers[0]) {
         throw new FixnetError("bad-option", `${qmodelPath}: the model takes ${model.layers[0]} inputs but the test images have ${dataset.test.rows * dataset.test.cols} pixels`);

@@ -4,7 +4,7 @@
 
 import { FixnetError } from "../errors.ts";
 import { FLOAT_MODEL_FORMAT, parseFloatModel, type FloatModel } from "../model/file.ts";
-import { parseQuantizedModel, QUANTIZED_MODEL_FORMAT } from "../model/quantized-file.ts";
+import { checkQuantizedFrom, parseQuantizedModel, QUANTIZED_MODEL_FORMAT } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
 import { readJsonDocument } from "../model/validate.ts";
 
@@ -18,8 +18,8 @@ const WHAT = "fixnet model file (JSON)";
 
 /**
  * Reads one or two model files, each either a fixnet float model or a fixnet int8 model.
- * @throws FixnetError for a file that is neither, two of the same kind, or two models with
- *   different layer sizes.
+ * @throws FixnetError for a file that is neither, two of the same kind, or an int8 model that
+ *   was not quantized from the float model (checkQuantizedFrom).
  */
 export function readInspectedModels(paths: readonly string[]): InspectedModels {
   if (paths.length < 1 || paths.length > 2) {
@@ -39,13 +39,7 @@ export function readInspectedModels(paths: readonly string[]): InspectedModels {
       throw new FixnetError("bad-file", `${path}: not a fixnet model: expected format "${FLOAT_MODEL_FORMAT}" (fixnet train) or "${QUANTIZED_MODEL_FORMAT}" (fixnet quantize), found ${format === undefined ? "no format field" : JSON.stringify(format)}`);
     }
   }
-  if (models.float && models.int8) {
-    const floatLayers = models.float.model.network.architecture.layers.join("-");
-    const int8Layers = models.int8.model.layers.join("-");
-    if (floatLayers !== int8Layers) {
-      throw new FixnetError("bad-option", `${models.int8.path}: an int8 ${int8Layers} network, but ${models.float.path} is ${floatLayers}; give the int8 model quantized from this float model`);
-    }
-  }
+  if (models.float && models.int8) checkQuantizedFrom(models.int8.path, models.int8.model, models.float.path, models.float.model.network);
   return models;
 }
 

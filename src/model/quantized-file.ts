@@ -3,9 +3,10 @@
 // strictly on load (a damaged or hand-edited file is refused, never run) and written
 // atomically. It does no quantization or inference.
 
+import { createHash } from "node:crypto";
 import { FixnetError } from "../errors.ts";
 import { writeFileAtomic } from "../files.ts";
-import { HIDDEN_ACTIVATIONS } from "./network.ts";
+import { HIDDEN_ACTIVATIONS, parametersSha256, type Network } from "./network.ts";
 import { FieldReader, readJsonDocument, type Json } from "./validate.ts";
 import {
   CALIBRATION_METHODS,
@@ -103,6 +104,37 @@ function formatJson(value: unknown, indent: string): string {
     return `{\n${entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${formatJson(item, inner)}`).join(",\n")}\n${indent}}`;
   }
   return JSON.stringify(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+/** SHA-256 (hex) of the model as fixnet writes it (serializeQuantizedModel): names one int8
+ *  model in files measured on it (size-*.json). Layout and whitespace of the file on disk do
+ *  not change it; any integer, scale or record does. */
+export function quantizedModelSha256(model: QuantizedModel): string {
+  return createHash("sha256").update(serializeQuantizedModel(model)).digest("hex");
+}
+
+/**
+ * Checks that an int8 model and a float model belong together, for every command that uses
+ * both (verify --float, report, inspect, pipeline): the same layer sizes and, when the int8
+ * file records it, the float parameters it was quantized from (floatParametersSha256, computed
+ * by parametersSha256 as the quantizer does). A file recording null is accepted on the layers.
+ * @throws FixnetError "bad-option" naming both files.
+ */
+export function checkQuantizedFrom(quantizedPath: string, quantized: QuantizedModel, floatPath: string, floatNetwork: Network): void {
+  const floatLayers = floatNetwork.architecture.layers.join("-");
+  const int8Layers = quantized.layers.join("-");
+  if (floatLayers !== int8Layers) {
+    throw new FixnetError("bad-option", `${quantizedPath}: an int8 ${int8Layers} network, but ${floatPath} is ${floatLayers}; pass the float model it was quantized from`);
+  }
+  const recorded = quantized.floatParametersSha256;
+  if (recorded === null) return;
+  const actual = parametersSha256(floatNetwork.parameters);
+  if (actual !== recorded) {
+    throw new FixnetError("bad-option", `${quantizedPath} was quantized from another float model (parameters sha256 ${recorded.slice(0, 12)}… recorded, ${floatPath} has ${actual.slice(0, 12)}…): pass the float model it came from, or quantize this one again`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
