@@ -29,6 +29,25 @@ export interface QuantizeCommandOptions {
   quiet?: boolean;
 }
 
+/** The two calibration options as given on the command line (commander gives them no default,
+ *  so that "not given" can be told from "given as the default"). */
+export interface CalibrationArguments {
+  calibration?: CalibrationMethod;
+  percentile?: number;
+}
+
+/**
+ * --percentile alone implies --calibration percentile; --calibration minmax with --percentile is
+ * a contradiction (minmax keeps the whole range), refused rather than silently ignored.
+ */
+export function resolveCalibrationArguments(given: CalibrationArguments): { calibration: CalibrationMethod; percentile: number } {
+  if (given.calibration === "minmax" && given.percentile !== undefined) {
+    throw new FixnetError("bad-option", `--percentile ${given.percentile}: contradicts --calibration minmax, which keeps the whole range seen; drop one of them (--percentile alone means --calibration percentile)`);
+  }
+  const calibration = given.calibration ?? (given.percentile !== undefined ? "percentile" : DEFAULT_CALIBRATION.method);
+  return { calibration, percentile: given.percentile ?? DEFAULT_CALIBRATION.percentile };
+}
+
 /** `out/model.json` → `out/model.int8.json`. */
 export function defaultQuantizedPath(floatPath: string): string {
   return join(dirname(floatPath), `${basename(floatPath).replace(/\.json$/, "")}.int8.json`);
@@ -78,12 +97,12 @@ export function registerQuantize(program: Command, io: Io): void {
     .option("--data <dir>", "MNIST-format data: training images calibrate, test images verify (default: bundled MNIST)")
     .option("--per-tensor", "one weight scale per layer instead of one per output neuron")
     .option("--calibration-images <n>", `training images used to measure activation ranges (default: ${DEFAULT_CALIBRATION.images}, or all if fewer)`, integerIn(1, 10_000_000))
-    .option("--calibration <method>", `activation range: ${CALIBRATION_METHODS.join(" or ")}`, oneOf(CALIBRATION_METHODS), DEFAULT_CALIBRATION.method)
-    .option("--percentile <p>", "with --calibration percentile: the percentile kept at each end", numberIn(50, 100), DEFAULT_CALIBRATION.percentile)
+    .option("--calibration <method>", `activation range: ${CALIBRATION_METHODS.join(" or ")} (default: ${DEFAULT_CALIBRATION.method}, or percentile when --percentile is given)`, oneOf(CALIBRATION_METHODS))
+    .option("--percentile <p>", `the percentile kept at each end of each range, above 50 (default: ${DEFAULT_CALIBRATION.percentile}); implies --calibration percentile, and contradicts --calibration minmax`, numberIn(50, 100, { exclusiveMin: true }))
     .option("--json", "print the verification figures as JSON")
     .option("--quiet", "print nothing but errors")
-    .action((modelPath: string, options: QuantizeCommandOptions) => {
-      runQuantize(modelPath, options, io);
+    .action((modelPath: string, options: Omit<QuantizeCommandOptions, "calibration" | "percentile"> & CalibrationArguments) => {
+      runQuantize(modelPath, { ...options, ...resolveCalibrationArguments(options) }, io);
     });
 
   program
