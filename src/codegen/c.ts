@@ -3,11 +3,10 @@
 // firmware-template/runtime. No inference logic is generated; the runtime is the algorithm.
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FixnetError } from "../errors.ts";
-import { writeFileAtomic } from "../files.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import { INT32_MAX, INT32_MIN, type QuantizedLayer, type QuantizedModel } from "../model/quantized-model.ts";
 import { FIXNET_VERSION } from "../version.ts";
@@ -218,20 +217,37 @@ export function generateCFiles(model: QuantizedModel, name: string, provenance: 
   return [{ name: `${name}_model.h`, text: generateModelHeader(model, name, provenance) }, ...runtimeFiles()];
 }
 
-/**
- * Writes files into folder (created if missing), each atomically; every file's text exists
- * before the first is written, so an error leaves no file half-written. Returns the paths.
- */
+/** Writes NAME_model.h and the runtime into folder with writeFilesTogether. Returns the paths. */
 export function writeGeneratedFiles(folder: string, files: GeneratedFile[]): string[] {
+  return writeFilesTogether(folder, files.map((file) => ({ name: file.name, data: file.text })));
+}
+
+/**
+ * Writes files into folder (created if missing), all of them or none: every destination is
+ * checked first (a folder in the way is refused), each file is written to a temp file beside
+ * its destination, and only when all are written are they renamed into place. Every file's
+ * contents exist before the first byte is written. Returns the paths.
+ */
+export function writeFilesTogether(folder: string, files: readonly { name: string; data: string | Uint8Array }[]): string[] {
   if (existsSync(folder) && !statSync(folder).isDirectory()) {
     throw new FixnetError("bad-option", `${folder}: is a file, expected a folder for the generated code`);
   }
   mkdirSync(folder, { recursive: true });
-  return files.map((file) => {
-    const path = join(folder, file.name);
-    writeFileAtomic(path, file.text);
-    return path;
-  });
+  const paths = files.map((file) => join(folder, file.name));
+  for (const path of paths) {
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      throw new FixnetError("bad-option", `${path}: is a folder, in the way of a generated file (move it away, or pick another output folder)`);
+    }
+  }
+  const temporaries = paths.map((path) => join(folder, `.${basename(path)}.${process.pid}.tmp`));
+  try {
+    files.forEach((file, i) => writeFileSync(temporaries[i], file.data));
+    temporaries.forEach((temporary, i) => renameSync(temporary, paths[i]));
+  } catch (error) {
+    for (const temporary of temporaries) rmSync(temporary, { force: true });
+    throw new FixnetError("bad-file", `${folder}: could not write the generated files (${(error as Error).message})`);
+  }
+  return paths;
 }
 
 /** Names a model file by its path and the SHA-256 of its bytes. */

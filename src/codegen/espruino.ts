@@ -3,14 +3,13 @@
 // for the board's Storage), or one file with the weights inlined as base64; plus a small example
 // app. No inference logic is generated; the runtime is the algorithm. It uploads nothing.
 
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FixnetError } from "../errors.ts";
-import { writeFileAtomic } from "../files.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedLayer, QuantizedModel } from "../model/quantized-model.ts";
 import { FIXNET_VERSION } from "../version.ts";
-import { fileProvenance, firmwareTemplateDir, type CProvenance } from "./c.ts";
+import { fileProvenance, firmwareTemplateDir, writeFilesTogether, type CProvenance } from "./c.ts";
 
 /** The module description layout the runtime reads (FIXNET_ESPRUINO_FORMAT in fixnet.js). */
 export const FIXNET_ESPRUINO_FORMAT = 1;
@@ -243,20 +242,9 @@ export function generateEspruinoFiles(model: QuantizedModel, name: string, optio
   return files;
 }
 
-/**
- * Writes files into folder (created if missing), each atomically, after all of them exist in
- * memory (an error leaves no file half-written). Returns the paths.
- */
+/** Writes the module's files into folder with writeFilesTogether (all or none). Returns the paths. */
 export function writeEspruinoFiles(folder: string, files: EspruinoFile[]): string[] {
-  if (existsSync(folder) && !statSync(folder).isDirectory()) {
-    throw new FixnetError("bad-option", `${folder}: is a file, expected a folder for the generated code`);
-  }
-  mkdirSync(folder, { recursive: true });
-  return files.map((file) => {
-    const path = join(folder, file.name);
-    writeFileAtomic(path, file.data);
-    return path;
-  });
+  return writeFilesTogether(folder, files);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { DEFAULT_C_NAME, generateCFromFile } from "../codegen/c.ts";
 import { generateEspruinoFromFile } from "../codegen/espruino.ts";
 import { loadDataset } from "../data/mnist.ts";
+import { checkOutputFolder } from "./folders.ts";
 import type { Io } from "./io.ts";
 import { oneOf } from "./options.ts";
 
@@ -23,6 +24,7 @@ export interface CodegenCommandOptions {
 
 /** Generates the files; returns their paths. */
 export function runCodegen(qmodelPath: string, options: CodegenCommandOptions, io: Io): string[] {
+  checkOutputFolder(options.out, "generated code"); // made by the writer, once the model has been read
   const paths = options.target === "espruino" ? generateEspruinoFromFile(qmodelPath, options.out, options.name, { inline: Boolean(options.inline) }, exampleImage()) : generateCFromFile(qmodelPath, options.out, options.name);
   if (!options.quiet) io.err(`wrote ${paths.join(", ")}\n`);
   return paths;

@@ -2,7 +2,6 @@
 // settings, leaving every product in one output folder. Grows with each stage fixnet gains.
 
 import type { Command } from "commander";
-import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FixnetError } from "../errors.ts";
 import { loadDataset } from "../data/mnist.ts";
@@ -12,6 +11,7 @@ import { TARGET_TOOLS, TARGETS } from "../flash/toolchains.ts";
 import { findTool, installHint } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import { DEFAULT_SIZE_IMAGES } from "./size.ts";
+import { makeOutputFolder } from "./folders.ts";
 import type { Io } from "./io.ts";
 import { DEFAULT_CALIBRATION } from "../quantize/calibrate.ts";
 import { runCodegen } from "./codegen.ts";
@@ -49,10 +49,9 @@ export function registerPipeline(program: Command, io: Io): void {
       .description("the whole job (npm start): train, quantize to int8 and verify in the emulator, generate C, measure it on every target whose toolchain is installed, and write report.html, all into one folder")
       .option("-o, --out-dir <dir>", "folder for the model files and generated code", "out"),
   ).action(async (options: TrainCommandOptions & { outDir: string }) => {
-    if (existsSync(options.outDir) && !statSync(options.outDir).isDirectory()) {
-      throw new FixnetError("bad-option", `--out-dir ${options.outDir}: is a file, expected a folder`);
-    }
-    mkdirSync(options.outDir, { recursive: true });
+    // Both folders now, so a path fixnet cannot use is refused before training, not after.
+    makeOutputFolder(options.outDir, "pipeline's products");
+    makeOutputFolder(join(options.outDir, "c"), "generated code");
     const modelPath = join(options.outDir, "model.json");
     await runTraining({ ...options, out: modelPath }, io);
     const quantizedPath = runQuantize(modelPath, {
