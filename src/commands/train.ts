@@ -4,7 +4,7 @@
 import { Command } from "commander";
 import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { FixnetError } from "../errors.ts";
 import { checkOutputPath } from "../files.ts";
 import { CLASS_COUNT, loadDataset } from "../data/mnist.ts";
@@ -16,6 +16,7 @@ import { SCHEDULES, type TrainOptions } from "../train/loop.ts";
 import { OPTIMIZERS } from "../train/optimizers.ts";
 import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, TEACHER_PRESET, type PresetName } from "../train/presets.ts";
 import { checkTrainOptions, trainModel, type Teacher, type TrainRunResult } from "../train/run.ts";
+import { checkWritableFolder } from "./folders.ts";
 import type { Io } from "./io.ts";
 import { integerIn, layerList, numberIn, oneOf } from "./options.ts";
 import { printEvaluation } from "./eval.ts";
@@ -120,6 +121,7 @@ async function obtainTeacher(options: TrainCommandOptions, dataset: Dataset, io:
 export async function runTraining(options: TrainCommandOptions, io: Io): Promise<TrainRunResult> {
   if (options.out === DEFAULT_MODEL_PATH && !existsSync(dirname(DEFAULT_MODEL_PATH))) mkdirSync(dirname(DEFAULT_MODEL_PATH), { recursive: true });
   checkOutputPath(options.out, "model file");
+  checkWritableFolder(dirname(resolve(options.out)), "model file");
   const dataset = loadDataset(options.data);
   const trainOptions = resolveTrainOptions(options, dataset.train.count);
   const problem = checkTrainOptions(dataset, trainOptions);
