@@ -24,7 +24,7 @@ export interface CodegenCommandOptions {
 
 /** Generates the files; returns their paths. */
 export function runCodegen(qmodelPath: string, options: CodegenCommandOptions, io: Io): string[] {
-  checkOutputFolder(options.out, "generated code"); // made by the writer, once the model has been read
+  checkOutputFolder(options.out, "--out"); // made by the writer, once the model has been read
   const paths = options.target === "espruino" ? generateEspruinoFromFile(qmodelPath, options.out, options.name, { inline: Boolean(options.inline) }, exampleImage()) : generateCFromFile(qmodelPath, options.out, options.name);
   if (!options.quiet) io.err(`wrote ${paths.join(", ")}\n`);
   return paths;

@@ -50,8 +50,8 @@ export function registerPipeline(program: Command, io: Io): void {
       .option("-o, --out-dir <dir>", "folder for the model files and generated code", "out"),
   ).action(async (options: TrainCommandOptions & { outDir: string }) => {
     // Both folders now, so a path fixnet cannot use is refused before training, not after.
-    makeOutputFolder(options.outDir, "pipeline's products");
-    makeOutputFolder(join(options.outDir, "c"), "generated code");
+    makeOutputFolder(options.outDir, "--out-dir");
+    makeOutputFolder(join(options.outDir, "c"), "--out-dir");
     const modelPath = join(options.outDir, "model.json");
     await runTraining({ ...options, out: modelPath }, io);
     const quantizedPath = runQuantize(modelPath, {

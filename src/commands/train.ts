@@ -121,7 +121,7 @@ async function obtainTeacher(options: TrainCommandOptions, dataset: Dataset, io:
 export async function runTraining(options: TrainCommandOptions, io: Io): Promise<TrainRunResult> {
   if (options.out === DEFAULT_MODEL_PATH && !existsSync(dirname(DEFAULT_MODEL_PATH))) mkdirSync(dirname(DEFAULT_MODEL_PATH), { recursive: true });
   checkOutputPath(options.out, "model file");
-  checkWritableFolder(dirname(resolve(options.out)), "model file");
+  checkWritableFolder(dirname(resolve(options.out)), "--out");
   const dataset = loadDataset(options.data);
   const trainOptions = resolveTrainOptions(options, dataset.train.count);
   const problem = checkTrainOptions(dataset, trainOptions);

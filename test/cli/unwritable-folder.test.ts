@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.ts";
-import { checkWritableFolder, makeOutputFolder } from "../../src/commands/folders.ts";
+import { checkOutputFolder, checkWritableFolder, makeOutputFolder } from "../../src/commands/folders.ts";
 import { bufferIo } from "../../src/commands/io.ts";
 import { expectFixnetError } from "../support/errors.ts";
 
@@ -33,11 +33,13 @@ describe("folders fixnet may not write in", () => {
   it("say why in one line, with the fix", () => {
     const denied = join(folder, "EACCES-folder");
     mkdirSync(denied);
-    expect(expectFixnetError(() => checkWritableFolder(denied, "model file"), "bad-option", denied)).toContain("no permission to write in this folder");
-    expect(expectFixnetError(() => makeOutputFolder(denied, "generated code"), "bad-option", denied)).toContain("pick a folder you can write to");
+    expect(expectFixnetError(() => checkWritableFolder(denied, "--out"), "missing-file", denied))
+      .toBe(`${denied}: --out: cannot write files in this folder (no permission; pick a folder you can write to, or change its permissions)`);
+    expect(expectFixnetError(() => makeOutputFolder(denied, "--out"), "missing-file", denied)).toContain("cannot write files in it (no permission");
+    expect(expectFixnetError(() => checkOutputFolder(join(denied, "sub"), "--out"), "missing-file", denied)).toContain(`cannot make it in ${denied} (no permission`);
     const readOnly = join(folder, "EROFS-folder");
     mkdirSync(readOnly);
-    expect(expectFixnetError(() => checkWritableFolder(readOnly, "model file"), "bad-option", readOnly)).toContain("read-only file system");
+    expect(expectFixnetError(() => checkWritableFolder(readOnly, "--out"), "missing-file", readOnly)).toContain("a read-only file system");
   });
 
   it("train checks its model's folder before training, not after every epoch is done", async () => {
@@ -46,8 +48,8 @@ describe("folders fixnet may not write in", () => {
     const io = bufferIo();
     const code = await main(["train", "--data", fixtures, "--no-distill", "--epochs", "2", "-o", join(denied, "model.json")], io);
     const stderr = io.stderr.join("");
-    expect(code).toBe(2);
+    expect(code).toBe(4);
     expect(stderr).not.toMatch(/epoch 1/);
-    expect(stderr.trim()).toBe(`fixnet: ${denied}: cannot write the model file here: no permission to write in this folder (pick a folder you can write to, or change its permissions)`);
+    expect(stderr.trim()).toBe(`fixnet: ${denied}: --out: cannot write files in this folder (no permission; pick a folder you can write to, or change its permissions)`);
   });
 });

@@ -32,12 +32,12 @@ function pathUnderAFile(name: string): { file: string; out: string } {
 
 describe("codegen output folder", () => {
   for (const target of ["c", "espruino"]) {
-    it(`--target ${target}: a folder under a file is one line naming it, exit 2`, async () => {
+    it(`--target ${target}: a folder under a file is one line naming both, exit 3`, async () => {
       const { file, out } = pathUnderAFile(target);
       const result = await run(["codegen", qmodel, "--target", target, "-o", out, "--quiet"]);
-      expect(result.code).toBe(2);
+      expect(result.code).toBe(3);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
-      expect(result.stderr).toContain(`fixnet: ${out}: cannot create this folder for the generated code: ${file} is a file`);
+      expect(result.stderr).toContain(`fixnet: ${out}: --out expected a folder, found a file on the way to it, ${file}`);
     });
   }
 
