@@ -92,6 +92,30 @@ function resolveDistillation(options: TrainCommandOptions, preset: DistillationS
   };
 }
 
+/**
+ * An option given on the command line that the other settings make meaningless, as one line
+ * saying why; null when there is none. Only options the user gave count (commander leaves the
+ * others undefined): a preset's own momentum or decay rate never conflicts with anything.
+ */
+export function inapplicableOption(options: TrainCommandOptions): string | null {
+  const preset = PRESETS[options.preset];
+  const source = (option: string, given: unknown): string => (given === undefined ? `from preset ${options.preset}` : `--${option} ${String(given)}`);
+  if (options.distill === false) {
+    for (const [option, value] of [["teacher", options.teacher], ["distill-weight", options.distillWeight], ["distill-temperature", options.distillTemperature]] as const) {
+      if (value !== undefined) return `--${option} ${String(value)} does not apply: --no-distill trains on the labels alone, without a teacher (drop one of the two)`;
+    }
+  }
+  const optimizer = options.optimizer ?? preset.optimizer;
+  if (options.momentum !== undefined && optimizer !== "sgd") {
+    return `--momentum ${String(options.momentum)} does not apply: momentum is for --optimizer sgd, and the optimizer is ${String(optimizer)} (${source("optimizer", options.optimizer)}); drop --momentum, or add --optimizer sgd`;
+  }
+  const schedule = options.schedule ?? preset.schedule;
+  if (options.decayRate !== undefined && schedule !== "exponential") {
+    return `--decay-rate ${String(options.decayRate)} does not apply: the decay rate is for --schedule exponential, and the schedule is ${String(schedule)} (${source("schedule", options.schedule)}); drop --decay-rate, or add --schedule exponential`;
+  }
+  return null;
+}
+
 /** `out/model.json` → `out/model.teacher.json`. */
 export function teacherPathFor(modelPath: string): string {
   return join(dirname(modelPath), `${basename(modelPath).replace(/\.json$/, "")}.teacher.json`);
@@ -119,6 +143,8 @@ async function obtainTeacher(options: TrainCommandOptions, dataset: Dataset, io:
 /** Trains, writes the model file, prints the test evaluation. Interrupted runs keep the best
  *  epoch so far and then raise FixnetError "interrupted". */
 export async function runTraining(options: TrainCommandOptions, io: Io): Promise<TrainRunResult> {
+  const inapplicable = inapplicableOption(options);
+  if (inapplicable) throw new FixnetError("bad-option", inapplicable);
   if (options.out === DEFAULT_MODEL_PATH && !existsSync(dirname(DEFAULT_MODEL_PATH))) mkdirSync(dirname(DEFAULT_MODEL_PATH), { recursive: true });
   checkOutputPath(options.out, "model file");
   checkWritableFolder(dirname(resolve(options.out)), "--out");
