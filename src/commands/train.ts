@@ -14,7 +14,7 @@ import type { DistillationSettings } from "../train/distill.ts";
 import { HIDDEN_ACTIVATIONS } from "../model/network.ts";
 import { SCHEDULES, type TrainOptions } from "../train/loop.ts";
 import { OPTIMIZERS } from "../train/optimizers.ts";
-import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, TEACHER_PRESET, type PresetName } from "../train/presets.ts";
+import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, TEACHER_PRESET, type PresetName, type PresetOptions } from "../train/presets.ts";
 import { checkTrainOptions, trainModel, type Teacher, type TrainRunResult } from "../train/run.ts";
 import { checkWritableFolder } from "./folders.ts";
 import type { Io } from "./io.ts";
@@ -32,29 +32,39 @@ export interface TrainCommandOptions {
   [option: string]: unknown;
 }
 
+/** "(default from --preset: classic 60; wide 20)": each preset's value, read from the preset
+ *  objects so the help cannot drift from them. A preset for which `value` gives null is left out. */
+function presetDefaults(value: (preset: PresetOptions) => string | number | null): string {
+  const values = PRESET_NAMES.flatMap((name) => {
+    const shown = value(PRESETS[name]);
+    return shown === null ? [] : [`${name} ${shown}`];
+  });
+  return `(default from --preset: ${values.join("; ")})`;
+}
+
 /** Adds the options every training entry point shares (train, and the npm start pipeline). */
 export function addTrainingOptions(command: Command): Command {
   return command
     .option("--data <dir>", "folder with the four MNIST-format IDX files, plain or .gz (default: the bundled MNIST)")
-    .option("--preset <name>", `starting configuration: ${PRESET_NAMES.join(", ")}`, oneOf(PRESET_NAMES), "classic")
-    .option("--layers <sizes>", "layer sizes, input first (preset classic: 784,16,16,10)", layerList)
-    .option("--activation <name>", `hidden activation: ${HIDDEN_ACTIVATIONS.join(", ")}`, oneOf(HIDDEN_ACTIVATIONS))
-    .option("--optimizer <name>", `${OPTIMIZERS.join(" or ")}`, oneOf(OPTIMIZERS))
-    .option("--learning-rate <rate>", "initial learning rate", numberIn(0, 10, { exclusiveMin: true }))
-    .option("--momentum <m>", "SGD momentum, 0 for plain SGD", numberIn(0, 0.999))
-    .option("--batch-size <n>", "images per gradient step", integerIn(1, 65536))
-    .option("--epochs <n>", "passes over the training images", integerIn(1, 10000))
-    .option("--schedule <name>", `learning-rate schedule: ${SCHEDULES.join(", ")}`, oneOf(SCHEDULES))
-    .option("--decay-rate <f>", "learning rate multiplier per epoch (exponential schedule)", numberIn(0, 1, { exclusiveMin: true }))
-    .option("--l2 <lambda>", "L2 weight decay on weights (not biases)", numberIn(0, 1))
-    .option("--shift <pixels>", "augmentation: shift each training image randomly by up to this many pixels", integerIn(0, 8))
-    .option("--label-smoothing <e>", "blend one-hot targets with the uniform distribution", numberIn(0, 0.5))
+    .option("--preset <name>", `starting configuration: ${PRESET_NAMES.join(", ")}; it sets every default said to come "from --preset", and an option given here overrides it`, oneOf(PRESET_NAMES), "classic")
+    .option("--layers <sizes>", `layer sizes, input first ${presetDefaults((preset) => preset.layers.join(","))}`, layerList)
+    .option("--activation <name>", `hidden activation: ${HIDDEN_ACTIVATIONS.join(", ")} ${presetDefaults((preset) => preset.hiddenActivation)}`, oneOf(HIDDEN_ACTIVATIONS))
+    .option("--optimizer <name>", `${OPTIMIZERS.join(" or ")} ${presetDefaults((preset) => preset.optimizer)}`, oneOf(OPTIMIZERS))
+    .option("--learning-rate <rate>", `initial learning rate ${presetDefaults((preset) => preset.learningRate)}`, numberIn(0, 10, { exclusiveMin: true }))
+    .option("--momentum <m>", `SGD momentum, 0 for plain SGD; only with --optimizer sgd ${presetDefaults((preset) => preset.momentum)}`, numberIn(0, 0.999))
+    .option("--batch-size <n>", `images per gradient step ${presetDefaults((preset) => preset.batchSize)}`, integerIn(1, 65536))
+    .option("--epochs <n>", `passes over the training images ${presetDefaults((preset) => preset.epochs)}`, integerIn(1, 10000))
+    .option("--schedule <name>", `learning-rate schedule: ${SCHEDULES.join(", ")} ${presetDefaults((preset) => preset.schedule)}`, oneOf(SCHEDULES))
+    .option("--decay-rate <f>", `learning rate multiplier per epoch; only with --schedule exponential ${presetDefaults((preset) => preset.decayRate)}`, numberIn(0, 1, { exclusiveMin: true }))
+    .option("--l2 <lambda>", `L2 weight decay on weights (not biases) ${presetDefaults((preset) => preset.l2)}`, numberIn(0, 1))
+    .option("--shift <pixels>", `augmentation: shift each training image randomly by up to this many pixels ${presetDefaults((preset) => preset.maxShift)}`, integerIn(0, 8))
+    .option("--label-smoothing <e>", `blend one-hot targets with the uniform distribution ${presetDefaults((preset) => preset.labelSmoothing)}`, numberIn(0, 0.5))
     .option("--validation <n>", `training images held out to pick the best epoch (default: ${DEFAULT_VALIDATION_COUNT}, or a tenth of a smaller training set)`, integerIn(0, 1_000_000))
     .option("--seed <n>", "random seed: same seed and options give a byte-identical model", integerIn(0, 2 ** 32 - 1), DEFAULT_SEED)
-    .option("--teacher <model>", "distil from this float model (presets that distil train the wide preset as teacher when this is not given)")
+    .option("--teacher <model>", `distil from this float model (when it is not given, a preset that distils, ${PRESET_NAMES.filter((name) => PRESETS[name].distillation !== null).join(", ")}, first trains the ${TEACHER_PRESET} preset as teacher)`)
     .option("--no-distill", "train on the labels alone, without a teacher")
-    .option("--distill-temperature <t>", "softening of the teacher's predictions (preset classic: 2)", numberIn(0, 100, { exclusiveMin: true }))
-    .option("--distill-weight <w>", "share of the teacher in the targets, 0..1 (preset classic: 0.7)", numberIn(0, 1))
+    .option("--distill-temperature <t>", `softening of the teacher's predictions ${presetDefaults((preset) => preset.distillation?.temperature ?? null)}`, numberIn(0, 100, { exclusiveMin: true }))
+    .option("--distill-weight <w>", `share of the teacher in the targets, 0..1 ${presetDefaults((preset) => preset.distillation?.weight ?? null)}`, numberIn(0, 1))
     .option("--threads <n>", "1 or 2: compute each batch's two halves on one or two cores (the model is the same either way; default: 2 when the machine has them)", oneOf(["1", "2"] as const))
     .option("--quiet", "print nothing but errors");
 }

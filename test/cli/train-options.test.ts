@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { bufferIo } from "../../src/commands/io.ts";
+import { PRESET_NAMES, PRESETS } from "../../src/train/presets.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const fixtures = join(root, "test", "fixtures", "mnist-small");
@@ -50,6 +51,20 @@ describe("train options that do not apply", () => {
     ]) {
       const result = await run(["train", ...args, ...quick]);
       expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+    }
+  });
+});
+
+describe("train --help", () => {
+  it("says --epochs, --learning-rate and --batch-size come from the preset, with each preset's value", async () => {
+    for (const command of ["train", "pipeline"]) {
+      const result = await run([command, "--help"]);
+      expect(result.code).toBe(0);
+      const help = result.stdout.replace(/\s+/g, " "); // commander wraps long lines
+      for (const [option, key] of [["--epochs", "epochs"], ["--learning-rate", "learningRate"], ["--batch-size", "batchSize"]] as const) {
+        const values = PRESET_NAMES.map((name) => `${name} ${PRESETS[name][key]}`).join("; ");
+        expect(help, `${command} ${option}`).toMatch(new RegExp(`${option} <\\w+> [^-]*\\(default from --preset: ${values}\\)`));
+      }
     }
   });
 });
