@@ -146,7 +146,7 @@ async function obtainTeacher(options: TrainCommandOptions, dataset: Dataset, io:
   const out = teacherPathFor(options.out);
   if (!options.quiet) io.err(`preset ${options.preset} learns from a teacher: training one with preset ${TEACHER_PRESET} first (--teacher FILE reuses one, --no-distill skips this)\n`);
   const teacherOptions = resolveTrainOptions({ preset: TEACHER_PRESET, out, seed: options.seed, validation: options.validation }, dataset.train.count);
-  const { model } = await trainAndWrite(dataset, options, TEACHER_PRESET, teacherOptions, out, null, io);
+  const { model } = await trainAndWrite(dataset, options, TEACHER_PRESET, teacherOptions, out, null, "teacher", io);
   return { model, source: out };
 }
 
@@ -163,10 +163,12 @@ export async function runTraining(options: TrainCommandOptions, io: Io): Promise
   const problem = checkTrainOptions(dataset, trainOptions);
   if (problem) throw new FixnetError("bad-option", problem);
   const teacher = trainOptions.distillation ? await obtainTeacher(options, dataset, io) : null;
-  return trainAndWrite(dataset, options, options.preset, trainOptions, options.out, teacher, io);
+  return trainAndWrite(dataset, options, options.preset, trainOptions, options.out, teacher, teacher ? "student" : "model", io);
 }
 
-async function trainAndWrite(dataset: Dataset, options: TrainCommandOptions, preset: string, trainOptions: TrainOptions, out: string, teacher: Teacher | null, io: Io): Promise<TrainRunResult> {
+/** role names the model in the line above its test figures on stdout, since a run that distils
+ *  prints two sets of them: "teacher", then "student" (or "model" when there is no teacher). */
+async function trainAndWrite(dataset: Dataset, options: TrainCommandOptions, preset: string, trainOptions: TrainOptions, out: string, teacher: Teacher | null, role: "teacher" | "student" | "model", io: Io): Promise<TrainRunResult> {
   const quiet = Boolean(options.quiet);
   if (!quiet) {
     const distilled = teacher ? `, distilled from ${teacher.source}` : "";
@@ -185,6 +187,8 @@ async function trainAndWrite(dataset: Dataset, options: TrainCommandOptions, pre
   const training = result.model.training!;
   if (!quiet) {
     io.err(`kept epoch ${training.bestEpoch}; wrote ${out}\n`);
+    const distilled = teacher ? `, distilled from ${teacher.source}` : "";
+    io.out(`${role} ${out} (preset ${preset}, ${trainOptions.layers.join("-")}${distilled}), on the ${result.test.count} test images:\n`);
     printEvaluation(io, result.test, "test");
   }
   if (training.interrupted) {
