@@ -5,8 +5,6 @@
 // flashed.
 
 import type { Command } from "commander";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { fileProvenance } from "../codegen/c.ts";
 import { checkEspruinoName } from "../codegen/espruino.ts";
@@ -40,6 +38,7 @@ import {
   UPLOAD_TOOLS,
 } from "../flash/flash.ts";
 import { CHIPS, CORTEX_M_CHIPS, CORTEX_M_FIRMWARE_BAUD, DEFAULT_CORTEX_M_CHIP, type CortexMChip, type CortexMChipName } from "../flash/chips.ts";
+import { keepTemporaryFolder, makeTemporaryFolder, removeTemporaryFolder } from "../flash/toolchains.ts";
 import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
@@ -147,9 +146,11 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   const chip = CHIPS[options.chip ?? DEFAULT_CORTEX_M_CHIP];
   const model = readQuantizedModel(qmodelPath);
   const check = checkImages(model, qmodelPath, options);
-  // --dry-run keeps its files (the printed commands name them); a real run removes its own.
-  const folder = options.out ? resolve(options.out) : mkdtempSync(resolve(tmpdir(), "fixnet-flash-"));
-  const removeFolder = !options.out && !options.dryRun;
+  // --dry-run keeps its files (the printed commands name them); a real run, or one that fails,
+  // removes its own, even on Ctrl-C (see makeTemporaryFolder).
+  const temporary = options.out ? null : makeTemporaryFolder("fixnet-flash-");
+  const folder = temporary ?? resolve(options.out!);
+  let failed = false;
   try {
     if (options.board) {
       const result = await runOnVirtualBoard(model, options.board, folder, check, chip, options.timeout);
@@ -226,8 +227,14 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
     const result = await checkSerialBoard(model, board, check, options.timeout);
     io.out(formatSerialCheck(result, board));
     requireExact(result, options.port);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    if (removeFolder) rmSync(folder, { recursive: true, force: true });
+    if (temporary !== null) {
+      if (options.dryRun && !failed) keepTemporaryFolder(temporary);
+      else removeTemporaryFolder(temporary);
+    }
   }
 }
 

@@ -3,12 +3,13 @@
 // tcp://127.0.0.1:2323 as a board that `fixnet flash --target espruino` can upload to. For tests
 // and benchmarks; it is not how fixnet talks to a real board (espruino.ts does that).
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FixnetError } from "../errors.ts";
+import { endedByCtrlC, interruptedError, spawnChild } from "./toolchains.ts";
 
 /** The environment variable that names the interpreter. */
 export const ESPRUINO_BIN_VARIABLE = "ESPRUINO_BIN";
@@ -33,10 +34,11 @@ export interface ScriptRun {
 
 /**
  * Runs `espruino --test script` in folder (the Storage file espruino.flash lives there).
- * @throws Error when the interpreter cannot be started or runs past the timeout.
+ * @throws Error when the interpreter cannot be started or runs past the timeout; FixnetError
+ * "interrupted" when Ctrl-C stopped it.
  */
 export function runEspruinoScript(interpreter: string, script: string, folder: string, timeoutSeconds = 120): ScriptRun {
-  const result = spawnSync(interpreter, ["--test", script], { cwd: folder, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
+  const result = spawnChild(interpreter, ["--test", script], { cwd: folder, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
   if (result.error) throw new Error(`${interpreter} --test ${script}: ${result.error.message}`);
   if (result.signal) throw new Error(`${interpreter} --test ${script}: stopped by ${result.signal} (over ${timeoutSeconds} s?)\n${result.stdout.slice(-2000)}`);
   return { passed: result.status === 0, stdout: result.stdout, stderr: result.stderr };
@@ -82,8 +84,9 @@ export async function startEspruinoTelnet(interpreter: string, folder?: string, 
   };
   const deadline = Date.now() + timeoutSeconds * 1000;
   while (!(await portAnswers(ESPRUINO_TELNET_PORT))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       await stop();
+      if (endedByCtrlC({ status: child.exitCode, signal: child.signalCode, stderr: output })) throw interruptedError(interpreter);
       throw new FixnetError("board", `${interpreter} --telnet did not start listening on port ${ESPRUINO_TELNET_PORT} within ${timeoutSeconds} s: ${output.trim().split("\n").slice(-3).join(" / ")}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -5,7 +5,6 @@
 // boards (simavr, QEMU) run that same firmware and are checked the same way. Each step is a typed
 // function; printing is left to the command.
 
-import { spawnSync } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateEspruinoFiles, weightsStorageName, writeEspruinoFiles, type SampleImage } from "../codegen/espruino.ts";
@@ -29,7 +28,7 @@ import { imageSize, type ImageSize } from "./footprint.ts";
 import { buildModelBoardFirmware, buildModelFirmware, statistics, type Statistics } from "./measure.ts";
 import { AVR_FIRMWARE_BAUD, AVR_RESET_SECONDS, checkOverSerial } from "./serial.ts";
 import { runOnSimavr, startQemuBoard } from "./simulators.ts";
-import { AVR_FREQUENCY, BOARD_FIRMWARE_TOOLS, buildSimavrRunner, TARGET_TOOLS } from "./toolchains.ts";
+import { AVR_FREQUENCY, BOARD_FIRMWARE_TOOLS, buildSimavrRunner, spawnChild, TARGET_TOOLS } from "./toolchains.ts";
 import { requireTools, TOOLS, type ToolRequirement } from "./tools.ts";
 
 export const FLASH_TARGETS = ["espruino", "avr", "cortex-m"] as const;
@@ -169,9 +168,10 @@ export interface CFlashOptions {
   openocdConfig: readonly string[];
 }
 
-/** Runs a build tool; a failure is a fixnet bug, so it is not a FixnetError. */
+/** Runs a build tool; a failure is a fixnet bug, so it is not a FixnetError (Ctrl-C is one:
+ *  "interrupted"). */
 function runBuildTool(line: CommandLine): void {
-  const result = spawnSync(line.command, line.args, { encoding: "utf8", timeout: 120_000 });
+  const result = spawnChild(line.command, line.args, { encoding: "utf8", timeout: 120_000 });
   if (result.error || result.status !== 0) throw new Error(`${line.command} ${line.args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
 }
 
@@ -227,13 +227,14 @@ export function uploadRequirement(line: CommandLine): ToolRequirement | null {
 /**
  * Runs upload commands in order, each with a timeout.
  * @throws FixnetError "missing-tool" when a program is not installed, "board" when one fails
- * (no board on the port, no probe) or runs past the timeout, with its last lines of output.
+ * (no board on the port, no probe) or runs past the timeout, with its last lines of output;
+ * "interrupted" when Ctrl-C stopped it.
  */
 export function runUploadCommands(commands: CommandLine[], timeoutSeconds: number): void {
   for (const line of commands) {
     const requirement = uploadRequirement(line);
     if (requirement) requireTools([requirement]);
-    const result = spawnSync(line.command, line.args, { encoding: "utf8", timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
+    const result = spawnChild(line.command, line.args, { encoding: "utf8", timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-3).join(" / ");
     if (result.error && (result.error as NodeJS.ErrnoException).code !== "ETIMEDOUT") throw new FixnetError("board", `${line.command}: ${result.error.message}`);
     if (result.signal) throw new FixnetError("board", `${line.command} did not finish within ${timeoutSeconds} s (is the board connected and in its bootloader?); last output: ${JSON.stringify(output)}`);
@@ -309,7 +310,8 @@ export interface VirtualBoardResult {
  * images: simavr (ATmega328P at 16 MHz, images over the UART) or QEMU's model of chip (its UART
  * on a pseudo-terminal, checked over it exactly as a real board over its serial port). Works in
  * folder.
- * @throws FixnetError "missing-tool" when the toolchain or the simulator is missing.
+ * @throws FixnetError "missing-tool" when the toolchain or the simulator is missing,
+ * "interrupted" on Ctrl-C.
  */
 export async function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoard, folder: string, check: CheckImages, chip: CortexMChip, timeoutSeconds: number): Promise<VirtualBoardResult> {
   if (board === "simavr") {

@@ -2,8 +2,6 @@
 // test images in the target's simulator, and report flash, RAM and cost per inference, with
 // every logit checked against the emulator on the way. No printing; the command formats it.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateCFiles, scratchLayout, writeGeneratedFiles } from "../codegen/c.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
@@ -11,7 +9,20 @@ import { emulateBatchFast } from "../quantize/emulator-fast.ts";
 import type { CortexMChip } from "./chips.ts";
 import { measureFootprint, type Footprint } from "./footprint.ts";
 import { runOnHost, runOnQemu, runOnSimavr, type FirmwareRun } from "./simulators.ts";
-import { AVR_FREQUENCY, buildBoardFirmware, buildFirmware, buildQemuInstructionCounter, buildSimavrRunner, TARGET_TOOLS, type BoardFirmware, type BuildOptions, type Firmware, type Target } from "./toolchains.ts";
+import {
+  AVR_FREQUENCY,
+  buildBoardFirmware,
+  buildFirmware,
+  buildQemuInstructionCounter,
+  buildSimavrRunner,
+  makeTemporaryFolder,
+  removeTemporaryFolder,
+  TARGET_TOOLS,
+  type BoardFirmware,
+  type BuildOptions,
+  type Firmware,
+  type Target,
+} from "./toolchains.ts";
 import { requireTools } from "./tools.ts";
 
 /** The header name prefix fixnet uses for its own builds. */
@@ -87,15 +98,17 @@ export function runFirmware(firmware: Firmware, images: Uint8Array, count: numbe
 
 /**
  * Builds the model for target, runs it on the first `count` of images ([n][inputs] raw pixels)
- * and measures it. Works in a temporary folder, removed afterwards.
- * @throws FixnetError "missing-tool" when the target's toolchain or simulator is missing.
+ * and measures it. Works in a temporary folder, removed afterwards (or at exit, see
+ * makeTemporaryFolder).
+ * @throws FixnetError "missing-tool" when the target's toolchain or simulator is missing,
+ * "interrupted" on Ctrl-C.
  */
 export function measureModelOnTarget(model: QuantizedModel, target: Target, images: Uint8Array, count: number, options: BuildOptions = {}): SizeReport {
   requireTools(TARGET_TOOLS[target]);
   const classes = model.layers[model.layers.length - 1];
   const inputs = model.layers[0];
   const batch = images.subarray(0, count * inputs);
-  const folder = mkdtempSync(join(tmpdir(), `fixnet-size-${target}-`));
+  const folder = makeTemporaryFolder(`fixnet-size-${target}-`);
   try {
     const firmware = buildModelFirmware(model, target, folder, options);
     const flash = measureFootprint(firmware);
@@ -123,6 +136,6 @@ export function measureModelOnTarget(model: QuantizedModel, target: Target, imag
       bitExact: { images: count, mismatches, firstMismatch: mismatch },
     };
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    removeTemporaryFolder(folder);
   }
 }

@@ -5,11 +5,11 @@
 // is talked to like a real one, over a serial port). Returns typed results; it does no
 // building (toolchains.ts) and no judging (the caller compares with the emulator).
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { FixnetError } from "../errors.ts";
-import { AVR_FREQUENCY, AVR_MCU, runProgram, type BoardFirmware, type Firmware } from "./toolchains.ts";
+import { AVR_FREQUENCY, AVR_MCU, endedByCtrlC, interruptedError, runProgram, spawnChild, type BoardFirmware, type Firmware } from "./toolchains.ts";
 import { requireTools, TOOLS } from "./tools.ts";
 
 /** What a firmware reported for a batch of images. */
@@ -107,7 +107,7 @@ export function symbolAddress(nm: string, elf: string, symbol: string): number {
 /**
  * Runs the Cortex-M harness on QEMU's lm3s6965evb with semihosting, counting the instructions of
  * each fixnet_predict call when counterPlugin (buildQemuInstructionCounter) is given.
- * @throws FixnetError "missing-tool" without qemu-system-arm.
+ * @throws FixnetError "missing-tool" without qemu-system-arm, "interrupted" on Ctrl-C.
  */
 export function runOnQemu(firmware: Firmware, images: Uint8Array, count: number, classesPerImage: number, counterPlugin?: string): FirmwareRun {
   requireTools([TOOLS.qemu]);
@@ -122,7 +122,7 @@ export function runOnQemu(firmware: Firmware, images: Uint8Array, count: number,
     const stop = symbolAddress("arm-none-eabi-nm", firmware.path, "bench_end");
     args.push("-plugin", `${counterPlugin},begin=0x${begin.toString(16)},stop=0x${stop.toString(16)},out=${countsFile}`);
   }
-  const result = spawnSync("qemu-system-arm", args, { cwd: folder, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: runTimeoutMilliseconds(count) });
+  const result = spawnChild("qemu-system-arm", args, { cwd: folder, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: runTimeoutMilliseconds(count) });
   if (result.error) throw new Error(`qemu-system-arm: ${result.error.message} (the firmware did not finish)`);
   if (result.status !== 0) throw new Error(`qemu-system-arm: the firmware exited with ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
   const run = parseHarnessOutput(result.stdout, count, classesPerImage, 0);
@@ -133,6 +133,7 @@ export function runOnQemu(firmware: Firmware, images: Uint8Array, count: number,
 /**
  * Runs the AVR firmware on simavr's ATmega328P at 16 MHz through runner (buildSimavrRunner),
  * feeding the images over UART0 and collecting the exact cycles of each fixnet_predict call.
+ * @throws FixnetError "interrupted" on Ctrl-C.
  */
 export function runOnSimavr(firmware: Firmware, runner: string, images: Uint8Array, count: number, classesPerImage: number): FirmwareRun {
   const folder = dirname(firmware.path);
@@ -141,7 +142,7 @@ export function runOnSimavr(firmware: Firmware, runner: string, images: Uint8Arr
   writeImages(imagesPath, images, count, true);
   // A cycle budget far above any real model's (a runaway firmware stops instead of hanging).
   const maxCycles = 50_000_000 + count * 20_000_000;
-  const result = spawnSync(runner, [firmware.path, "--input", imagesPath, "--cycles", cyclesPath, "--mcu", AVR_MCU, "--frequency", String(AVR_FREQUENCY), "--max-cycles", String(maxCycles)],
+  const result = spawnChild(runner, [firmware.path, "--input", imagesPath, "--cycles", cyclesPath, "--mcu", AVR_MCU, "--frequency", String(AVR_FREQUENCY), "--max-cycles", String(maxCycles)],
     { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: runTimeoutMilliseconds(count) });
   if (result.error) throw new Error(`${runner}: ${result.error.message} (the firmware did not finish)`);
   if (result.status !== 0) throw new Error(`simavr: the firmware exited with ${result.status ?? result.signal}:\n${result.stdout}${result.stderr}`);
@@ -164,8 +165,8 @@ const PTY_LINE = /char device redirected to (\/dev\/pts\/\d+) \(label serial(\d+
 /**
  * Starts firmware (buildBoardFirmware) on the QEMU machine that models its chip, with the chip's
  * UART on a new pseudo-terminal and the machine's other UARTs unconnected.
- * @throws FixnetError "missing-tool" without qemu-system-arm; Error when QEMU names no terminal
- * within timeoutSeconds.
+ * @throws FixnetError "missing-tool" without qemu-system-arm; "board" when QEMU names no terminal
+ * within timeoutSeconds; "interrupted" when Ctrl-C stopped QEMU first.
  */
 export async function startQemuBoard(firmware: BoardFirmware, timeoutSeconds = 20): Promise<QemuBoard> {
   requireTools([TOOLS.qemu]);
@@ -173,9 +174,13 @@ export async function startQemuBoard(firmware: BoardFirmware, timeoutSeconds = 2
   const serials = [...Array.from({ length: serialIndex }, () => ["-serial", "null"]).flat(), "-serial", "pty"];
   const child = spawn("qemu-system-arm", ["-M", machine, "-nographic", "-monitor", "none", ...serials, "-kernel", firmware.path], { stdio: ["ignore", "pipe", "pipe"] });
   const stop = (): void => {
+    process.removeListener("exit", stop);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   };
+  // A process.exit (the CLI's Ctrl-C handler) runs no finally block: QEMU must not outlive fixnet.
+  process.once("exit", stop);
   let output = "";
+  let interrupted = false;
   const port = await new Promise<string | null>((resolve) => {
     const timer = setTimeout(() => resolve(null), timeoutSeconds * 1000);
     const listen = (chunk: Buffer): void => {
@@ -189,10 +194,16 @@ export async function startQemuBoard(firmware: BoardFirmware, timeoutSeconds = 2
     child.stdout!.on("data", listen);
     child.stderr!.on("data", listen);
     child.once("error", () => { clearTimeout(timer); resolve(null); });
-    child.once("exit", () => { clearTimeout(timer); resolve(null); });
+    // "close" rather than "exit": QEMU's last words on stderr have been read by then.
+    child.once("close", (status: number | null, signal: NodeJS.Signals | null) => {
+      interrupted = endedByCtrlC({ status, signal, stderr: output });
+      clearTimeout(timer);
+      resolve(null);
+    });
   });
   if (port === null) {
     stop();
+    if (interrupted) throw interruptedError("qemu-system-arm");
     throw new FixnetError("board", `qemu-system-arm -M ${machine} did not start the virtual board (no serial terminal within ${timeoutSeconds} s): ${output.trim().split("\n").slice(-2).join(" / ") || "no output"}`);
   }
   return { port, stop };
