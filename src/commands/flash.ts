@@ -5,7 +5,6 @@
 // flashed.
 
 import type { Command } from "commander";
-import { resolve } from "node:path";
 import { fileProvenance } from "../codegen/c.ts";
 import { checkEspruinoName } from "../codegen/espruino.ts";
 import { loadDataset } from "../data/mnist.ts";
@@ -42,6 +41,7 @@ import { keepTemporaryFolder, makeTemporaryFolder, removeTemporaryFolder } from 
 import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
+import { makeOutputFolder } from "./folders.ts";
 import type { Io } from "./io.ts";
 import { integerIn, oneOf } from "./options.ts";
 
@@ -103,6 +103,7 @@ function resolveTarget(options: FlashCommandOptions): FlashTarget {
     if (options.target && options.target !== implied) throw new FixnetError("bad-option", `--board ${options.board} runs --target ${implied} firmware, not ${options.target}`);
     if (options.port) throw new FixnetError("bad-option", `--board ${options.board} is a virtual board: leave out --port ${options.port}`);
     if (options.checkOnly) throw new FixnetError("bad-option", `--check-only is for a board already flashed; --board ${options.board} builds and checks in one go`);
+    if (options.dryRun) throw new FixnetError("bad-option", `--dry-run prints the commands for a real board; --board ${options.board} runs the virtual board: leave out one of them`);
     target = implied;
   } else {
     if (!options.target) throw new FixnetError("bad-option", `--target is required: ${FLASH_TARGETS.join(", ")} (or --board ${VIRTUAL_BOARDS.join("|")} for a virtual board)`);
@@ -149,7 +150,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   // --dry-run keeps its files (the printed commands name them); a real run, or one that fails,
   // removes its own, even on Ctrl-C (see makeTemporaryFolder).
   const temporary = options.out ? null : makeTemporaryFolder("fixnet-flash-");
-  const folder = temporary ?? resolve(options.out!);
+  const folder = temporary ?? makeOutputFolder(options.out!, "--out");
   let failed = false;
   try {
     if (options.board) {

@@ -132,6 +132,8 @@ describe("fixnet flash refusals: one line each", () => {
     [["--target", "cortex-m", "--programmer", "st-flash", "--dry-run"], 2, /^fixnet: --programmer st-flash flashes STM32 chips only, not --chip lm3s6965: use --programmer openocd\n$/],
     [["--board", "qemu", "--baud", "9600"], 2, /^fixnet: --baud: the Cortex-M firmware always talks at 115200 baud/],
     [["--board", "qemu", "--check-only"], 2, /--check-only is for a board already flashed/],
+    [["--board", "simavr", "--dry-run"], 2, /^fixnet: --dry-run prints the commands for a real board; --board simavr runs the virtual board: leave out one of them\n$/],
+    [["--board", "qemu", "--dry-run", "--chip", "stm32f1"], 2, /^fixnet: --dry-run prints the commands for a real board; --board qemu runs the virtual board/],
     [["--target", "cortex-m", "--port", "/dev/ttyNOSUCH", "--check-only"], 6, /^fixnet: \/dev\/ttyNOSUCH: no such serial port/],
   ];
   for (const [args, code, message] of cases) {
