@@ -4,6 +4,7 @@
 // touch the board instead of running them; --check-only runs the check on a board already
 // flashed.
 
+import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { fileProvenance } from "../codegen/c.ts";
 import { checkEspruinoName } from "../codegen/espruino.ts";
@@ -29,6 +30,7 @@ import {
   VIRTUAL_BOARD_TARGETS,
   VIRTUAL_BOARDS,
   type CheckImages,
+  type CheckProgress,
   type CortexMProgrammer,
   type FlashTarget,
   type SerialBoard,
@@ -133,6 +135,33 @@ function formatSerialCheck(result: SerialBoardCheck, board: SerialBoard): string
   return `on-board check: ${formatBoardCheck(result)}; ${count(result.cycles.mean)} cycles (${result.cycles.milliseconds.mean.toFixed(2)} ms at ${board.clockHz / 1e6} MHz) per inference, counted by the board${stack}\n`;
 }
 
+/** A bar on stderr for the on-board check when stderr is a terminal (a check of 1,000 images
+ *  takes half a minute); nothing otherwise. */
+function checkProgress(io: Io): { onProgress?: CheckProgress; finish(): void } {
+  if (!io.interactive) return { finish: () => {} };
+  let bar: cliProgress.SingleBar | null = null;
+  const finish = (): void => {
+    process.removeListener("exit", finish);
+    bar?.stop(); // clears its line
+    bar = null;
+  };
+  const onProgress = (answered: number, total: number): void => {
+    if (bar === null) {
+      // The cursor stays visible: Ctrl-C exits at once, and would leave it hidden.
+      bar = new cliProgress.SingleBar({
+        format: "on-board check [{bar}] {value}/{total} test images | {eta_formatted} left",
+        stream: process.stderr,
+        clearOnComplete: true,
+      }, cliProgress.Presets.shades_classic);
+      bar.start(total, answered);
+      process.once("exit", finish);
+    } else {
+      bar.update(answered);
+    }
+  };
+  return { onProgress, finish };
+}
+
 /** The board behind --port for a C target. */
 function serialBoard(target: "avr" | "cortex-m", port: string, chip: CortexMChip): SerialBoard {
   return target === "avr" ? avrBoard(port) : cortexMBoard(port, chip);
@@ -151,10 +180,12 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   // removes its own, even on Ctrl-C (see makeTemporaryFolder).
   const temporary = options.out ? null : makeTemporaryFolder("fixnet-flash-");
   const folder = temporary ?? makeOutputFolder(options.out!, "--out");
+  const progress = checkProgress(io);
   let failed = false;
   try {
     if (options.board) {
-      const result = await runOnVirtualBoard(model, options.board, folder, check, chip, options.timeout);
+      const result = await runOnVirtualBoard(model, options.board, folder, check, chip, options.timeout, progress.onProgress);
+      progress.finish();
       io.err(formatImageSize(result.size));
       io.out(`${result.description}: ${formatBoardCheck(result.check)}\n`);
       if (result.cycles) {
@@ -195,7 +226,8 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
       if (!options.port) throw new FixnetError("bad-option", `--check-only needs --port PORT, the board's serial port${target === "cortex-m" ? ` (--chip ${chip.name}: ${chip.serial})` : ""}`);
       checkSerialPort(options.port);
       const board = serialBoard(target, options.port, chip);
-      const result = await checkSerialBoard(model, board, check, options.timeout);
+      const result = await checkSerialBoard(model, board, check, options.timeout, progress.onProgress);
+      progress.finish();
       io.out(formatSerialCheck(result, board));
       requireExact(result, options.port);
       return;
@@ -225,13 +257,15 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
       return;
     }
     const board = serialBoard(target, options.port, chip);
-    const result = await checkSerialBoard(model, board, check, options.timeout);
+    const result = await checkSerialBoard(model, board, check, options.timeout, progress.onProgress);
+    progress.finish();
     io.out(formatSerialCheck(result, board));
     requireExact(result, options.port);
   } catch (error) {
     failed = true;
     throw error;
   } finally {
+    progress.finish();
     if (temporary !== null) {
       if (options.dryRun && !failed) keepTemporaryFolder(temporary);
       else removeTemporaryFolder(temporary);

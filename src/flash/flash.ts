@@ -273,14 +273,17 @@ export interface SerialBoardCheck extends BoardCheck {
   stackBytes: number | null;
 }
 
+/** Told after each answer of an on-board check: images answered so far, of count. */
+export type CheckProgress = (answered: number, count: number) => void;
+
 /**
  * The on-board check of fixnet's firmware on a board over its serial port: the test images sent,
  * the answers judged against the emulator.
  * @throws FixnetError "board" when the board does not answer.
  */
-export async function checkSerialBoard(model: QuantizedModel, board: SerialBoard, check: CheckImages, timeoutSeconds: number): Promise<SerialBoardCheck> {
+export async function checkSerialBoard(model: QuantizedModel, board: SerialBoard, check: CheckImages, timeoutSeconds: number, onProgress?: CheckProgress): Promise<SerialBoardCheck> {
   const run = await checkOverSerial({
-    port: board.port, baud: board.baud, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds: board.settleSeconds, framed: board.framed,
+    port: board.port, baud: board.baud, images: check.images, count: check.count, inputs: model.layers[0], classes: model.layers[model.layers.length - 1], timeoutSeconds, settleSeconds: board.settleSeconds, framed: board.framed, onProgress,
   });
   const cycles = run.firmwareCycles ?? [];
   return {
@@ -309,11 +312,11 @@ export interface VirtualBoardResult {
  * Builds the firmware the real board would get and runs it on the virtual board over the check
  * images: simavr (ATmega328P at 16 MHz, images over the UART) or QEMU's model of chip (its UART
  * on a pseudo-terminal, checked over it exactly as a real board over its serial port). Works in
- * folder.
+ * folder. onProgress hears of each answer on QEMU (simavr runs the whole batch in one go).
  * @throws FixnetError "missing-tool" when the toolchain or the simulator is missing,
  * "interrupted" on Ctrl-C.
  */
-export async function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoard, folder: string, check: CheckImages, chip: CortexMChip, timeoutSeconds: number): Promise<VirtualBoardResult> {
+export async function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoard, folder: string, check: CheckImages, chip: CortexMChip, timeoutSeconds: number, onProgress?: CheckProgress): Promise<VirtualBoardResult> {
   if (board === "simavr") {
     requireTools(TARGET_TOOLS.avr);
     const classes = model.layers[model.layers.length - 1];
@@ -326,7 +329,7 @@ export async function runOnVirtualBoard(model: QuantizedModel, board: VirtualBoa
   const firmware = buildModelBoardFirmware(model, chip, folder);
   const qemu = await startQemuBoard(firmware);
   try {
-    const result = await checkSerialBoard(model, cortexMBoard(qemu.port, chip), check, timeoutSeconds);
+    const result = await checkSerialBoard(model, cortexMBoard(qemu.port, chip), check, timeoutSeconds, onProgress);
     return { board, description: chip.qemu.description, check: result, cycles: null, size: imageSize("arm-none-eabi-size", firmware.path) };
   } finally {
     qemu.stop();

@@ -31,6 +31,8 @@ export interface SerialCheckOptions {
   settleSeconds: number;
   /** Cortex-M board.c: the exchange starts with FRAME_START, and its bytes are escaped. */
   framed: boolean;
+  /** Called after each answer: how many of the count images have been answered. */
+  onProgress?: (answered: number, count: number) => void;
 }
 
 /** board.c's framing: SLIP's byte stuffing (RFC 1055). */
@@ -102,6 +104,7 @@ export async function checkOverSerial(options: SerialCheckOptions): Promise<Firm
       if (!(await waitForLines(n + 1))) {
         throw new FixnetError("board", `${port}: no answer for test image ${n} within ${timeoutSeconds} s (is the fixnet firmware running at ${options.baud} baud? flash it again)`);
       }
+      options.onProgress?.(n + 1, count);
     }
     if (!(await waitForLines(count + 1))) throw new FixnetError("board", `${port}: the firmware did not finish ("done ${count}") within ${timeoutSeconds} s`);
     try {
