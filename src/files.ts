@@ -1,14 +1,17 @@
 // Writing and reading the files fixnet produces: atomically (temp file + rename, so an
 // interrupted run never leaves half a file behind) and with one-line errors a user can act on.
 
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { FixnetError } from "./errors.ts";
 
 /** Checks that the folder an output file goes into exists, before any long work starts. */
 export function checkOutputPath(path: string, what = "output file"): void {
   const folder = dirname(resolve(path));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+  if (existsSync(folder) && !statSync(folder).isDirectory()) {
+    throw new FixnetError("bad-option", `${path}: ${folder} is a file, not a folder; expected a path in a folder for the ${what}`);
+  }
+  if (!existsSync(folder)) {
     throw new FixnetError("missing-file", `${path}: the folder ${folder} for the ${what} does not exist (create it, or pick another path)`);
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
@@ -26,17 +29,5 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (error) {
     rmSync(temporary, { force: true });
     throw new FixnetError("bad-file", `${path}: could not write it (${(error as Error).message})`);
-  }
-}
-
-/** Reads a JSON file; a missing file or invalid JSON becomes one clear line. */
-export function readJsonFile(path: string, what: string): unknown {
-  if (!existsSync(path)) throw new FixnetError("missing-file", `${path}: no such file (expected a ${what})`);
-  if (statSync(path).isDirectory()) throw new FixnetError("bad-file", `${path}: is a folder, expected a ${what}`);
-  const text = readFileSync(path, "utf8");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FixnetError("bad-file", `${path}: not a ${what}: invalid JSON (${(error as Error).message})`);
   }
 }

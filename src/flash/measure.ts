@@ -4,6 +4,7 @@
 
 import { join } from "node:path";
 import { generateCFiles, scratchLayout, writeGeneratedFiles } from "../codegen/c.ts";
+import { quantizedModelSha256 } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";
 import { emulateBatchFast } from "../quantize/emulator-fast.ts";
 import type { CortexMChip } from "./chips.ts";
@@ -37,6 +38,8 @@ export interface Statistics {
 export interface SizeReport {
   target: Target;
   layers: number[];
+  /** quantizedModelSha256 of the model measured: the report checks a footprint belongs to its model. */
+  modelSha256: string;
   /** Test images run. */
   images: number;
   flash: Footprint;
@@ -129,6 +132,7 @@ export function measureModelOnTarget(model: QuantizedModel, target: Target, imag
     return {
       target,
       layers: model.layers,
+      modelSha256: quantizedModelSha256(model),
       images: count,
       flash,
       ram: { scratchBytes: 4 * scratchLayout(model).scratchWords, stackPeakBytes: run.stackBytes, runtimeStaticBytes: flash.runtimeStaticRam },

@@ -108,6 +108,11 @@ describe("fixnet CLI", () => {
     expect(missingOut.code).toBe(4);
     expect(missingOut.stderr).toMatch(/does not exist/);
     oneLineError(missingOut);
+    const aFile = join(folder, "a-file");
+    writeFileSync(aFile, "");
+    const fileAsFolder = await run([...quickTrain, "-o", join(aFile, "m.json")]);
+    expect(fileAsFolder.code).toBe(2);
+    expect(fileAsFolder.stderr).toBe(`fixnet: ${join(aFile, "m.json")}: ${aFile} is a file, not a folder; expected a path in a folder for the model file\n`);
   });
 
   it("refuses a file that is not a model with exit code 3", async () => {
