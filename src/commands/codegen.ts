@@ -41,7 +41,7 @@ export function registerCodegen(program: Command, io: Io): void {
     .command("codegen")
     .description("write an int8 model as C for microcontrollers (NAME_model.h, data only, and the fixnet runtime) or as an Espruino module")
     .argument("<qmodel>", "quantized model file written by fixnet quantize")
-    .requiredOption("-o, --out <dir>", "folder for the generated files (created if missing)")
+    .requiredOption("-o, --out <dir>", "folder for the generated files (required; created if missing)")
     .option("--name <name>", "C identifier prefixing the generated names: NAME_model.h, NAME_model, NAME_SCRATCH_WORDS", DEFAULT_C_NAME)
     .option("--target <target>", `what to generate: ${CODEGEN_TARGETS.join(", ")}`, oneOf(CODEGEN_TARGETS), "c")
     .option("--inline", "espruino: weights inlined in NAME.js as base64 (one upload, costs RAM) instead of NAME.bin for Storage")

@@ -24,6 +24,7 @@ import {
   FLASH_TARGETS,
   flashEspruino,
   prepareCBoard,
+  requireAvrPort,
   prepareEspruino,
   runOnVirtualBoard,
   runUploadCommands,
@@ -181,6 +182,8 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
   const temporary = options.out ? null : makeTemporaryFolder("fixnet-flash-");
   const folder = temporary ?? makeOutputFolder(options.out!, "--out");
   const progress = checkProgress(io);
+  /** After "wrote ..." / "built ...": where the files stay, when they do not. */
+  const kept = temporary !== null && !options.dryRun ? " (in a temporary folder, removed at the end; --out DIR keeps them)" : "";
   let failed = false;
   try {
     if (options.board) {
@@ -208,7 +211,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
         return;
       }
       const plan = prepareEspruino(model, folder, espruino, fileProvenance(qmodelPath), sample, !options.dryRun);
-      io.err(`wrote ${plan.files.join(", ")}\n`);
+      io.err(`wrote ${plan.files.join(", ")}${kept}\n`);
       if (options.dryRun) {
         for (const line of plan.commands) io.out(`${formatCommand(line)}\n`);
         io.out(`# then the on-board check, ${check.count} test images through the REPL: ${formatCommand(plan.checkCommand)}\n`);
@@ -233,6 +236,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
       return;
     }
     const programmer = chooseProgrammer(options.programmer ?? null, (tool) => findTool(tool) !== null);
+    if (target === "avr") requireAvrPort(options.port);
     if (!options.dryRun) {
       // Before the build: a missing uploader or port is the user's to fix, and quick to report.
       if (target === "cortex-m" && !options.programmer && findTool(UPLOAD_TOOLS.openocd.tool) === null && findTool(UPLOAD_TOOLS.stFlash.tool) === null) {
@@ -242,7 +246,7 @@ export async function runFlash(qmodelPath: string, options: FlashCommandOptions,
       if (options.port) checkSerialPort(options.port);
     }
     const plan = prepareCBoard(model, target, folder, { port: options.port, baud: options.baud ?? AVR_BOOTLOADER_BAUD, chip, openocdConfig: options.openocdConfig ?? [] }, programmer);
-    io.err(`built ${plan.files.join(", ")}\n`);
+    io.err(`built ${plan.files.join(", ")}${kept}\n`);
     io.err(formatImageSize(plan.size));
     if (options.dryRun) {
       for (const line of plan.commands) io.out(`${formatCommand(line)}\n`);

@@ -73,7 +73,7 @@ export function registerSize(program: Command, io: Io): void {
     .description("build the generated C for a target and measure it in a simulator: flash, RAM, cycles or instructions per inference")
     .argument("<qmodel>", "quantized model file written by fixnet quantize")
     .option("--target <target>", `${TARGETS.join(", ")} (avr: ATmega328P on simavr; cortex-m3: QEMU lm3s6965evb)`, oneOf(TARGETS), "avr")
-    .option("--images <n>", `MNIST test images to run (default ${DEFAULT_SIZE_IMAGES})`, integerIn(1, 65535), DEFAULT_SIZE_IMAGES)
+    .option("--images <n>", "MNIST test images to run", integerIn(1, 65535), DEFAULT_SIZE_IMAGES)
     .option("--data <dir>", "MNIST-format data whose test images are used (default: bundled MNIST)")
     .option("--json", "print the figures as JSON")
     .action((qmodelPath: string, options: SizeCommandOptions) => {

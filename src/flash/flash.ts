@@ -168,6 +168,11 @@ export interface CFlashOptions {
   openocdConfig: readonly string[];
 }
 
+/** An Uno is flashed through its serial port: there is no upload without one. */
+export function requireAvrPort(port: string | undefined): asserts port is string {
+  if (!port) throw new FixnetError("bad-option", `--target avr needs --port PORT, the Arduino's serial port (for example /dev/ttyACM0); or --board simavr for a virtual board`);
+}
+
 /** Runs a build tool; a failure is a fixnet bug, so it is not a FixnetError (Ctrl-C is one:
  *  "interrupted"). */
 function runBuildTool(line: CommandLine): void {
@@ -193,7 +198,7 @@ export function chooseProgrammer(asked: CortexMProgrammer | null, findInstalled:
  */
 export function prepareCBoard(model: QuantizedModel, target: "avr" | "cortex-m", folder: string, options: CFlashOptions, programmer: CortexMProgrammer): FirmwarePlan {
   if (target === "avr") {
-    if (!options.port) throw new FixnetError("bad-option", `--target avr needs --port PORT, the Arduino's serial port (for example /dev/ttyACM0); or --board simavr for a virtual board`);
+    requireAvrPort(options.port);
     requireTools([TOOLS.avrCompiler, TOOLS.avrBinutils, TOOLS.avrLibc, TOOLS.hostCompiler, UPLOAD_TOOLS.avrObjcopy]);
     const firmware = buildModelFirmware(model, "avr", folder);
     const hex = firmware.path.replace(/\.elf$/, ".hex");

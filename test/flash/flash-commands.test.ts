@@ -126,6 +126,7 @@ describe("fixnet flash refusals: one line each", () => {
     [["--target", "espruino", "--port", "/dev/null", "--config", "save"], 2, /--config save: expected KEY=VALUE/],
     [["--target", "espruino", "--port", "/dev/null", "--name", "my-net"], 2, /--name "my-net": contains "-"/],
     [["--target", "avr", "--dry-run"], 2, /--target avr needs --port PORT/],
+    [["--target", "avr"], 2, /^fixnet: --target avr needs --port PORT/], // before asking for avrdude
     [["--target", "avr", "--chip", "stm32f4", "--port", "/dev/null"], 2, /^fixnet: --chip is for --target cortex-m \(or --board qemu\), not avr\n$/],
     [["--board", "simavr", "--openocd-config", "x.cfg"], 2, /--openocd-config is for --target cortex-m/],
     [["--target", "cortex-m", "--check-only"], 2, /^fixnet: --check-only needs --port PORT, the board's serial port \(--chip lm3s6965: UART0 \(PA0\/PA1\), the board's USB serial port\)\n$/],
