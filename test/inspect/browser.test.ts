@@ -6,8 +6,7 @@
 // Skipped without chromium (apt-get install chromium); in CI (CI=true) it must run.
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -17,6 +16,7 @@ import { writeFileAtomic } from "../../src/files.ts";
 import { buildReport } from "../../src/inspect/report.ts";
 import { requireTool } from "../support/tools.ts";
 import { trainTinyModels } from "./fixture.ts";
+import { scratchFolder } from "../support/scratch.ts";
 
 const chromium = requireTool("chromium", "chromium");
 const run = promisify(execFile);
@@ -39,7 +39,7 @@ function chromiumArgs(userDataDir: string): string[] {
 }
 
 async function dumpDom(file: string): Promise<string> {
-  const { stdout } = await run(chromium!, [...chromiumArgs(mkdtempSync(join(tmpdir(), "fixnet-chromium-"))), "--dump-dom", pathToFileURL(file).href], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(chromium!, [...chromiumArgs(scratchFolder("fixnet-chromium-")), "--dump-dom", pathToFileURL(file).href], { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
 
@@ -93,7 +93,7 @@ describe.skipIf(!chromium)("the report in chromium", async () => {
 
   it("takes a 1280x2000 screenshot that is not blank", async () => {
     const screenshot = join(tiny.folder, "report.png");
-    await run(chromium!, [...chromiumArgs(mkdtempSync(join(tmpdir(), "fixnet-chromium-"))), "--hide-scrollbars", `--screenshot=${screenshot}`, "--window-size=1280,2000", pathToFileURL(page).href], { timeout: 90_000 });
+    await run(chromium!, [...chromiumArgs(scratchFolder("fixnet-chromium-")), "--hide-scrollbars", `--screenshot=${screenshot}`, "--window-size=1280,2000", pathToFileURL(page).href], { timeout: 90_000 });
     const png = PNG.sync.read(readFileSync(screenshot));
     expect([png.width, png.height]).toEqual([1280, 2000]);
     // Dark text and coloured weight tiles: a good share of the pixels is neither white nor grey.

@@ -3,8 +3,6 @@
 // all of its training images. Deterministic (seed 1); weak enough to make plenty of mistakes on
 // the 50 test images, which is what the mistakes views need.
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDataset } from "../../src/data/mnist.ts";
@@ -16,6 +14,7 @@ import { DEFAULT_CALIBRATION } from "../../src/quantize/calibrate.ts";
 import { quantizeFloatModel } from "../../src/quantize/pipeline.ts";
 import { PRESETS } from "../../src/train/presets.ts";
 import { trainModel } from "../../src/train/run.ts";
+import { scratchFolder } from "../support/scratch.ts";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const fixtureData = join(root, "test", "fixtures", "mnist-small");
@@ -43,7 +42,7 @@ export async function trainTinyModels(): Promise<TinyModels> {
     seed: 1,
   });
   const { model: int8 } = quantizeFloatModel(float, dataset, { calibration: { ...DEFAULT_CALIBRATION, images: dataset.train.count }, source: "tiny model" });
-  const folder = mkdtempSync(join(tmpdir(), "fixnet-inspect-"));
+  const folder = scratchFolder("fixnet-inspect-");
   const floatPath = join(folder, "model.json");
   const int8Path = join(folder, "model.int8.json");
   writeFloatModel(floatPath, float);

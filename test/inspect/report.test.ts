@@ -2,8 +2,7 @@
 // key figures and every section are on the page, every image is an embedded PNG that decodes to
 // its stated size, nothing refers to the network, and the footprint section is optional.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import { buildReport } from "../../src/inspect/report.ts";
 import { verifyQuantized } from "../../src/quantize/verify.ts";
 import { evaluateNetwork } from "../../src/train/run.ts";
 import { trainTinyModels } from "./fixture.ts";
+import { scratchFolder } from "../support/scratch.ts";
 
 const tiny = await trainTinyModels();
 const { test } = tiny.dataset;
@@ -89,7 +89,7 @@ describe("report figures", () => {
 
 describe("footprint", () => {
   it("shows any size-*.json as rows, and a bad one as a note", () => {
-    const folder = mkdtempSync(join(tmpdir(), "fixnet-footprint-"));
+    const folder = scratchFolder("fixnet-footprint-");
     expect(readFootprints(folder)).toEqual([]);
     writeFileSync(join(folder, "size-avr.json"), JSON.stringify({ target: "avr", flash: { weights: 12960, code: 1400 }, ram: 84, cyclesPerInference: 401234 }));
     writeFileSync(join(folder, "size-broken.json"), "{ not json");
@@ -105,7 +105,7 @@ describe("footprint", () => {
   });
 
   it("sums up fixnet size's figures in one row per target", () => {
-    const folder = mkdtempSync(join(tmpdir(), "fixnet-footprint-"));
+    const folder = scratchFolder("fixnet-footprint-");
     writeFileSync(join(folder, "size-avr.json"), JSON.stringify({
       target: "avr",
       flash: { modelData: 13435, runtimeCode: 986 },

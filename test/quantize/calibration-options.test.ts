@@ -2,8 +2,7 @@
 // file's calibration record says so), --calibration minmax with --percentile is refused, and
 // --help says both.
 
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -15,9 +14,10 @@ import { createNetwork, parameterCount } from "../../src/model/network.ts";
 import { readQuantizedModel } from "../../src/model/quantized-file.ts";
 import { DEFAULT_CALIBRATION } from "../../src/quantize/calibrate.ts";
 import { expectFixnetError } from "../support/errors.ts";
+import { scratchFolder } from "../support/scratch.ts";
 
 const fixtureData = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "mnist-small");
-const folder = mkdtempSync(join(tmpdir(), "fixnet-calibration-"));
+const folder = scratchFolder("fixnet-calibration-");
 const floatPath = join(folder, "model.json");
 
 // An untrained 784-8-10 network with small deterministic weights: calibration only needs

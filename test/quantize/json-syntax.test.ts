@@ -2,8 +2,7 @@
 // readers and `fixnet info`. The scanner that finds the position is held to JSON.parse (the
 // oracle) on what is valid, and to V8's offset wherever V8 gives one.
 
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -13,10 +12,11 @@ import { readFloatModel } from "../../src/model/file.ts";
 import { readQuantizedModel } from "../../src/model/quantized-file.ts";
 import { findJsonSyntaxError } from "../../src/model/validate.ts";
 import { expectFixnetError } from "../support/errors.ts";
+import { scratchFolder } from "../support/scratch.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const golden = readFileSync(join(root, "test", "fixtures", "golden", "relu.qmodel.json"), "utf8");
-const scratch = mkdtempSync(join(tmpdir(), "fixnet-json-"));
+const scratch = scratchFolder("fixnet-json-");
 
 function parses(text: string): boolean {
   try {
