@@ -40,7 +40,7 @@ import {
   UPLOAD_TOOLS,
 } from "../flash/flash.ts";
 import { CHIPS, CORTEX_M_CHIPS, CORTEX_M_FIRMWARE_BAUD, DEFAULT_CORTEX_M_CHIP, type CortexMChip, type CortexMChipName } from "../flash/chips.ts";
-import { keepTemporaryFolder, makeTemporaryFolder, removeTemporaryFolder } from "../flash/toolchains.ts";
+import { keepTemporaryFolder, makeTemporaryFolder, removeTemporaryFolder } from "../flash/processes.ts";
 import { findTool, requireTools } from "../flash/tools.ts";
 import { readQuantizedModel } from "../model/quantized-file.ts";
 import type { QuantizedModel } from "../model/quantized-model.ts";

@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FixnetError } from "../errors.ts";
-import { endedByCtrlC, interruptedError, spawnChild } from "./toolchains.ts";
+import { endedByCtrlC, interruptedError, spawnChild } from "./processes.ts";
 
 /** The environment variable that names the interpreter. */
 export const ESPRUINO_BIN_VARIABLE = "ESPRUINO_BIN";

@@ -28,7 +28,8 @@ import { imageSize, type ImageSize } from "./footprint.ts";
 import { buildModelBoardFirmware, buildModelFirmware, statistics, type Statistics } from "./measure.ts";
 import { AVR_FIRMWARE_BAUD, AVR_RESET_SECONDS, checkOverSerial } from "./serial.ts";
 import { runOnSimavr, startQemuBoard } from "./simulators.ts";
-import { AVR_FREQUENCY, BOARD_FIRMWARE_TOOLS, buildSimavrRunner, spawnChild, TARGET_TOOLS } from "./toolchains.ts";
+import { AVR_FREQUENCY, BOARD_FIRMWARE_TOOLS, buildSimavrRunner, TARGET_TOOLS } from "./toolchains.ts";
+import { spawnChild } from "./processes.ts";
 import { requireTools, TOOLS, type ToolRequirement } from "./tools.ts";
 
 export const FLASH_TARGETS = ["espruino", "avr", "cortex-m"] as const;

@@ -10,20 +10,8 @@ import { emulateBatchFast } from "../quantize/emulator-fast.ts";
 import type { CortexMChip } from "./chips.ts";
 import { measureFootprint, type Footprint } from "./footprint.ts";
 import { runOnHost, runOnQemu, runOnSimavr, type FirmwareRun } from "./simulators.ts";
-import {
-  AVR_FREQUENCY,
-  buildBoardFirmware,
-  buildFirmware,
-  buildQemuInstructionCounter,
-  buildSimavrRunner,
-  makeTemporaryFolder,
-  removeTemporaryFolder,
-  TARGET_TOOLS,
-  type BoardFirmware,
-  type BuildOptions,
-  type Firmware,
-  type Target,
-} from "./toolchains.ts";
+import { AVR_FREQUENCY, buildBoardFirmware, buildFirmware, buildQemuInstructionCounter, buildSimavrRunner, TARGET_TOOLS, type BoardFirmware, type BuildOptions, type Firmware, type Target } from "./toolchains.ts";
+import { makeTemporaryFolder, removeTemporaryFolder } from "./processes.ts";
 import { requireTools } from "./tools.ts";
 
 /** The header name prefix fixnet uses for its own builds. */

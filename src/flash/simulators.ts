@@ -9,7 +9,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { FixnetError } from "../errors.ts";
-import { AVR_FREQUENCY, AVR_MCU, endedByCtrlC, interruptedError, runProgram, spawnChild, type BoardFirmware, type Firmware } from "./toolchains.ts";
+import { AVR_FREQUENCY, AVR_MCU, runProgram, type BoardFirmware, type Firmware } from "./toolchains.ts";
+import { endedByCtrlC, interruptedError, spawnChild } from "./processes.ts";
 import { requireTools, TOOLS } from "./tools.ts";
 
 /** What a firmware reported for a batch of images. */

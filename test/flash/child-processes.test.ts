@@ -9,14 +9,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runEspruinoScript } from "../../src/flash/espruino-linux.ts";
 import { runUploadCommands } from "../../src/flash/flash.ts";
-import {
-  endedByCtrlC,
-  keepTemporaryFolder,
-  makeTemporaryFolder,
-  removeTemporaryFolder,
-  runProgram,
-  temporaryFoldersLeft,
-} from "../../src/flash/toolchains.ts";
+import { runProgram } from "../../src/flash/toolchains.ts";
+import { endedByCtrlC, keepTemporaryFolder, makeTemporaryFolder, removeTemporaryFolder, temporaryFoldersLeft } from "../../src/flash/processes.ts";
 import { expectFixnetError } from "../support/errors.ts";
 import { root } from "../codegen/support.ts";
 
@@ -71,7 +65,7 @@ describe("temporary folders", () => {
 
   it("are removed when the process exits at once (process.exit, as the CLI's Ctrl-C handler does)", () => {
     const script = [
-      `const { makeTemporaryFolder, keepTemporaryFolder } = await import(${JSON.stringify(join(root, "src", "flash", "toolchains.ts"))});`,
+      `const { makeTemporaryFolder, keepTemporaryFolder } = await import(${JSON.stringify(join(root, "src", "flash", "processes.ts"))});`,
       `const { writeFileSync } = await import("node:fs");`,
       `const left = makeTemporaryFolder("fixnet-test-exit-");`,
       `writeFileSync(left + "/build.o", "x");`,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli.ts";
 import { bufferIo } from "../../src/commands/io.ts";
-import { temporaryFoldersLeft } from "../../src/flash/toolchains.ts";
+import { temporaryFoldersLeft } from "../../src/flash/processes.ts";
 import { boardModelPath, smallData } from "./support.ts";
 
 const outer = process.env.TMPDIR;
