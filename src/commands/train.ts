@@ -9,13 +9,13 @@ import { FixnetError } from "../errors.ts";
 import { checkOutputPath } from "../files.ts";
 import { CLASS_COUNT, loadDataset } from "../data/mnist.ts";
 import type { Dataset } from "../data/types.ts";
-import { readFloatModel, writeFloatModel } from "../model/file.ts";
+import { readFloatModel, writeFloatModel, type FloatModel } from "../model/file.ts";
 import type { DistillationSettings } from "../train/distill.ts";
 import { HIDDEN_ACTIVATIONS } from "../model/network.ts";
 import { SCHEDULES, type TrainOptions } from "../train/loop.ts";
 import { OPTIMIZERS } from "../train/optimizers.ts";
 import { DEFAULT_SEED, DEFAULT_VALIDATION_COUNT, PRESET_NAMES, PRESETS, TEACHER_PRESET, type PresetName, type PresetOptions } from "../train/presets.ts";
-import { checkTrainOptions, trainModel, type Teacher, type TrainRunResult } from "../train/run.ts";
+import { checkTrainOptions, trainingDiffers, trainModel, type Teacher, type TrainRunResult } from "../train/run.ts";
 import { checkWritableFolder } from "./folders.ts";
 import type { Io } from "./io.ts";
 import { integerIn, layerList, numberIn, oneOf } from "./options.ts";
@@ -144,10 +144,32 @@ async function obtainTeacher(options: TrainCommandOptions, dataset: Dataset, io:
     return { model, source: options.teacher };
   }
   const out = teacherPathFor(options.out);
-  if (!options.quiet) io.err(`preset ${options.preset} learns from a teacher: training one with preset ${TEACHER_PRESET} first (--teacher FILE reuses one, --no-distill skips this)\n`);
   const teacherOptions = resolveTrainOptions({ preset: TEACHER_PRESET, out, seed: options.seed, validation: options.validation }, dataset.train.count);
+  // A teacher this very run would train is already there (a second `npm start`): training is
+  // deterministic, so it is used as it is.
+  const stale = existsSync(out) ? staleTeacher(out, dataset, teacherOptions) : null;
+  if (existsSync(out) && stale === null) {
+    if (!options.quiet) io.err(`preset ${options.preset} learns from a teacher: using ${out}, trained with preset ${TEACHER_PRESET} on the same data, seed and options (delete it to train it again)\n`);
+    return { model: readFloatModel(out), source: out };
+  }
+  if (!options.quiet) {
+    const replacing = stale === null ? "" : ` (replacing ${out}: ${stale})`;
+    io.err(`preset ${options.preset} learns from a teacher: training one with preset ${TEACHER_PRESET} first${replacing} (--teacher FILE reuses one, --no-distill skips this)\n`);
+  }
   const { model } = await trainAndWrite(dataset, options, TEACHER_PRESET, teacherOptions, out, null, "teacher", io);
   return { model, source: out };
+}
+
+/** Why the teacher file at path is not the one the teacher preset would train now (null: it is). */
+function staleTeacher(path: string, dataset: Dataset, teacherOptions: TrainOptions): string | null {
+  let model: FloatModel;
+  try {
+    model = readFloatModel(path);
+  } catch (error) {
+    if (error instanceof FixnetError) return `it is not a model fixnet can read (${error.message})`;
+    throw error;
+  }
+  return trainingDiffers(model.training, dataset, TEACHER_PRESET, teacherOptions);
 }
 
 /** Trains, writes the model file, prints the test evaluation. Interrupted runs keep the best

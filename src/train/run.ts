@@ -5,12 +5,11 @@ import { datasetFingerprint } from "../data/fingerprint.ts";
 import { CLASS_COUNT } from "../data/mnist.ts";
 import type { Dataset, ImageSet } from "../data/types.ts";
 import { evaluateLogits, type Evaluation } from "../model/evaluate.ts";
-import type { FloatModel, TeacherRecord } from "../model/file.ts";
+import type { FloatModel, TeacherRecord, TrainingRecord } from "../model/file.ts";
 import { forwardBatch } from "../model/forward.ts";
 import { parametersSha256, type Network } from "../model/network.ts";
 import { train, type TrainHooks, type TrainOptions, type TrainResources } from "./loop.ts";
 import { FIXNET_VERSION } from "../version.ts";
-
 
 export interface TrainRunResult {
   model: FloatModel;
@@ -66,4 +65,28 @@ export async function trainModel(dataset: Dataset, datasetName: string, preset: 
     },
   };
   return { model, test };
+}
+
+/** JSON with every object's keys sorted: two option sets compare equal however they were built. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item);
+}
+
+/**
+ * Why record is not what trainModel(dataset, preset, options) would write now, or null when it
+ * is: the same data (its fingerprint), preset, options (seed included) and fixnet version, and a
+ * run that was not interrupted. Training is deterministic, so such a model can stand in for
+ * training it again (the CLI reuses a teacher this way).
+ */
+export function trainingDiffers(record: TrainingRecord | null, dataset: Dataset, preset: string, options: TrainOptions): string | null {
+  if (record === null) return "it records no training";
+  if (record.interrupted) return "its training was interrupted";
+  if (record.fixnetVersion !== FIXNET_VERSION) return `fixnet ${record.fixnetVersion} trained it, this is ${FIXNET_VERSION}`;
+  if (record.preset !== preset) return `it was trained with preset ${record.preset}, not ${preset}`;
+  if (record.dataset.sha256 !== datasetFingerprint(dataset)) return "it was trained on other data";
+  if (canonicalJson(record.options) !== canonicalJson(JSON.parse(JSON.stringify(options)))) return "it was trained with other options (seed, epochs, held-out images...)";
+  return null;
 }

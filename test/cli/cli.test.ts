@@ -72,6 +72,32 @@ describe("fixnet CLI", () => {
     expect(wrongTeacher.code).toBe(4);
   });
 
+  it("uses the teacher already next to the model when this run would train the same one", async () => {
+    const model = join(folder, "twice.json");
+    const teacherPath = join(folder, "twice.teacher.json");
+    const first = await run(["train", "--data", fixtures, "--epochs", "2", "-o", model]);
+    expect(first.code).toBe(0);
+    const teacherText = readFileSync(teacherPath, "utf8");
+    const studentText = readFileSync(model, "utf8");
+
+    const second = await run(["train", "--data", fixtures, "--epochs", "2", "-o", model]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`using ${teacherPath}, trained with preset wide on the same data, seed and options (delete it to train it again)`);
+    expect(second.stderr).not.toMatch(/training one with preset wide/);
+    expect(readFileSync(teacherPath, "utf8")).toBe(teacherText);
+    expect(readFileSync(model, "utf8")).toBe(studentText); // the same student, as training is deterministic
+
+    const otherSeed = await run(["train", "--data", fixtures, "--epochs", "2", "--seed", "7", "-o", model]);
+    expect(otherSeed.code).toBe(0);
+    expect(otherSeed.stderr).toMatch(/training one with preset wide first \(replacing .*twice\.teacher\.json: it was trained with other options/);
+    expect(JSON.parse(readFileSync(teacherPath, "utf8")).training.seed).toBe(7);
+
+    writeFileSync(teacherPath, "{ broken");
+    const broken = await run(["train", "--data", fixtures, "--epochs", "1", "--quiet", "-o", model]);
+    expect(broken.code).toBe(0);
+    expect(JSON.parse(readFileSync(teacherPath, "utf8")).architecture.layers).toEqual([784, 256, 10]);
+  });
+
   it("prints epochs and the test figures when not quiet", async () => {
     const result = await run(["train", "--data", fixtures, "--epochs", "2", "--no-distill", "-o", join(folder, "loud.json")]);
     expect(result.stderr).toMatch(/epoch 1: loss/);
