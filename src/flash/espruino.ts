@@ -279,6 +279,8 @@ const GARBLED = /ReferenceError|SyntaxError|CRC-32|holds \d+ bytes|different dat
 
 /** What Espruino prints when its input buffer overflowed and characters were lost. */
 const OVERFLOW = /FIFO_FULL/;
+/** How long the check waits after an overflow before sending the line again. */
+const OVERFLOW_PAUSE_MS = 2000;
 
 /** How long the board may take, after the tool has sent everything, to report the module
  *  loaded (it runs from flash after a SAVE_ON_SEND upload); longer means the text was garbled
@@ -406,7 +408,11 @@ async function checkOnEspruinoOnce(options: EspruinoCheckOptions): Promise<Espru
       if (failure) throw failure;
       if (match === null && attempt < UPLOAD_ATTEMPTS && !session.hasExited()) continue;
       const error = BOARD_ERROR.exec(fresh);
-      if (((error && GARBLED.test(error[0])) || OVERFLOW.test(fresh)) && attempt < UPLOAD_ATTEMPTS && !session.hasExited()) continue;
+      if (((error && GARBLED.test(error[0])) || OVERFLOW.test(fresh)) && attempt < UPLOAD_ATTEMPTS && !session.hasExited()) {
+        // A board whose input overflowed is still busy with it: let it drain before sending again.
+        if (OVERFLOW.test(fresh)) await new Promise((resolve) => setTimeout(resolve, OVERFLOW_PAUSE_MS));
+        continue;
+      }
       if (OVERFLOW.test(fresh)) throw new FixnetError("board", `${port}: the board's input buffer overflowed (FIFO_FULL) during the check (${what}), ${attempt} times`);
       if (error) throw new FixnetError("board", `${port}: the board reported an error during the check (${what}): ${error[0].trim()}`);
       throw new FixnetError("board", `${port}: no answer from the board (${what}) within ${timeoutSeconds} s; last output: ${lastLines(session.text())}`);

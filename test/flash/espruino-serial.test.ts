@@ -103,7 +103,7 @@ describe.skipIf(!interpreter || !python)("fixnet flash --target espruino, over a
       const board = await startSerialBoard();
       const upload = await flash(["--port", board.port, "--inline"]);
       const check = upload.code === 0 ? await flash(["--port", board.port, "--check-only", "--baud", "57600"]) : upload;
-      return { code: check.code, board, upload, check };
+      return { code: check.code, stderr: check.stderr, board, upload, check };
     }, () => server);
     expect(upload.code, upload.stderr).toBe(0);
     expect(upload.stdout).toMatch(/^uploaded in [\d.]+ s; in RAM: a reset clears it/);
