@@ -6,21 +6,16 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
 import { checkOutputFolder, makeOutputFolder } from "../../src/commands/folders.ts";
-import { bufferIo } from "../../src/commands/io.ts";
 import { expectFixnetError } from "../support/errors.ts";
+import { runCli } from "../support/cli.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const fixtures = join(root, "test", "fixtures", "mnist-small");
 const folder = mkdtempSync(join(tmpdir(), "fixnet-output-folders-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
-}
+const run = runCli;
 
 function ordinaryFile(name: string): string {
   const file = join(folder, name);

@@ -7,20 +7,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
-import { bufferIo } from "../../src/commands/io.ts";
 import { PRESET_NAMES, PRESETS } from "../../src/train/presets.ts";
+import { runCli } from "../support/cli.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const fixtures = join(root, "test", "fixtures", "mnist-small");
 const folder = mkdtempSync(join(tmpdir(), "fixnet-train-options-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
-}
+const run = runCli;
 
 const quick = ["--data", fixtures, "--epochs", "1", "--quiet", "-o", join(folder, "m.json")];
 

@@ -13,6 +13,7 @@ import { bufferIo } from "../../src/commands/io.ts";
 import { FixnetError } from "../../src/errors.ts";
 import { FIXNET_VERSION } from "../../src/version.ts";
 import { goldenFolder, loadGolden } from "./support.ts";
+import { runCli } from "../support/cli.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "fixnet-codegen-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -148,11 +149,7 @@ describe("writing the files", () => {
 });
 
 describe("fixnet codegen", () => {
-  async function run(args: string[]) {
-    const io = bufferIo();
-    const code = await main(args, io);
-    return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
-  }
+  const run = runCli;
 
   it("writes the files and exits 0", async () => {
     const out = join(folder, "cli");

@@ -5,23 +5,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
 import { generateCFiles, writeGeneratedFiles } from "../../src/codegen/c.ts";
 import { generateEspruinoFiles, writeEspruinoFiles } from "../../src/codegen/espruino.ts";
-import { bufferIo } from "../../src/commands/io.ts";
 import { expectFixnetError } from "../support/errors.ts";
 import { goldenFolder, loadGolden } from "./support.ts";
+import { runCli } from "../support/cli.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "fixnet-codegen-folder-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const qmodel = join(goldenFolder, "relu.qmodel.json");
 const model = loadGolden().cases[0].model;
 
-async function run(args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
-}
+const run = runCli;
 
 /** A folder path whose parent is an ordinary file, so it cannot be created (even as root). */
 function pathUnderAFile(name: string): { file: string; out: string } {

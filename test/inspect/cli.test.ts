@@ -6,19 +6,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
-import { bufferIo } from "../../src/commands/io.ts";
 import { fixtureData, trainTinyModels } from "./fixture.ts";
+import { runCli } from "../support/cli.ts";
 
 const tiny = await trainTinyModels();
 const out = join(tiny.folder, "pictures");
 mkdirSync(out);
 
-async function run(args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
-}
+const run = runCli;
 
 function readPng(path: string): PNG {
   return PNG.sync.read(readFileSync(path));

@@ -5,8 +5,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli.ts";
-import { bufferIo } from "../../src/commands/io.ts";
 import { writeFloatModel, type FloatModel } from "../../src/model/file.ts";
 import { createNetwork, parametersSha256 } from "../../src/model/network.ts";
 import { checkQuantizedFrom, writeQuantizedModel } from "../../src/model/quantized-file.ts";
@@ -14,6 +12,7 @@ import { DEFAULT_CALIBRATION } from "../../src/quantize/calibrate.ts";
 import { quantizeFloatModel } from "../../src/quantize/pipeline.ts";
 import { expectFixnetError } from "../support/errors.ts";
 import { fixtureData, trainTinyModels } from "./fixture.ts";
+import { runCli } from "../support/cli.ts";
 
 const tiny = await trainTinyModels();
 
@@ -35,11 +34,7 @@ const recorded = otherInt8.floatParametersSha256!;
 const actual = parametersSha256(tiny.float.network.parameters);
 const refusal = `${otherInt8Path} was quantized from another float model (parameters sha256 ${recorded.slice(0, 12)}… recorded, ${tiny.floatPath} has ${actual.slice(0, 12)}…): pass the float model it came from, or quantize this one again`;
 
-async function run(args: string[]) {
-  const io = bufferIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout.join(""), stderr: io.stderr.join("") };
-}
+const run = runCli;
 
 describe("checkQuantizedFrom", () => {
   it("accepts an int8 model with the float model it was quantized from", () => {

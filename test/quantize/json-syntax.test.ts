@@ -13,6 +13,7 @@ import { readQuantizedModel } from "../../src/model/quantized-file.ts";
 import { findJsonSyntaxError } from "../../src/model/validate.ts";
 import { expectFixnetError } from "../support/errors.ts";
 import { scratchFolder } from "../support/scratch.ts";
+import { createRandom } from "../../src/train/random.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const golden = readFileSync(join(root, "test", "fixtures", "golden", "relu.qmodel.json"), "utf8");
@@ -25,18 +26,6 @@ function parses(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Mulberry32: a small seeded generator, so that the mutations are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe("findJsonSyntaxError", () => {
@@ -54,7 +43,7 @@ describe("findJsonSyntaxError", () => {
   });
 
   it("agrees with JSON.parse, and with V8's offset where it gives one, on mutated model files", () => {
-    const next = random(1);
+    const next = createRandom(1).next; // the trainer's seeded generator: the same mutations every run
     const inserts = [",", ":", "{", "}", "[", "]", "\"", "'", "0", "-", ".", "e", "a", "\n", "\\", " ", "\u0001"];
     const source = golden.slice(0, 1200).replace(/,\s*$/, "") + "\n}";
     let checkedOffsets = 0;
